@@ -1,0 +1,1 @@
+"""Evaluation: gold questions, metrics, reports and the comparison with a plain baseline."""

@@ -1,0 +1,16 @@
+"""Errors raised by the ingestion library.  Messages are French: users read them."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class of the errors the library raises on purpose."""
+
+
+class LoadError(IngestError):
+    """A file could not be turned into text.  ``reason`` is a short French explanation."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source} : {reason}")
+        self.source = source
+        self.reason = reason
