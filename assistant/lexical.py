@@ -1,0 +1,251 @@
+"""A French BM25 index over passages, kept beside Chroma and rebuilt from the same passages.
+
+The tokeniser folds case and accents, splits at anything but letters and digits, drops French
+stop words and one-letter words (so elided articles go, also the OCR-damaged ``I'activité``
+and ``|'activité``), keeps numbers and acronyms, and stems with the Snowball French stemmer.
+Documents and queries go through the same function, so folding before stemming is consistent
+and makes ``securite`` match ``sécurité``.
+
+The index itself is a ``bm25s.BM25`` built from pre-tokenised passages.  ``save`` writes it
+with bm25s' own format plus the passage ids and a small JSON (format version, tokeniser
+version, fingerprint), atomically; ``load`` memory-maps the score arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from ingest.records import Passage
+
+FORMAT_VERSION = 1
+TOKENIZER_VERSION = "fr-snowball-1"  # bump when tokenize() changes: saved indexes become stale
+META_FILE = "lexical.json"
+IDS_FILE = "ids.json"
+BM25_DIR = "bm25"
+
+# Folded (lower-case, unaccented) French stop words, plus question words, which are frequent in
+# questions and rare in the documents.  The elided forms (l, d, qu, jusqu...) are here or are
+# one-letter words: splitting at the apostrophe then drops them.  "pres"/"apres"/"aupres" are here
+# so that "près" does not collide with the acronym PRE (the stemmer reduces "près" to "pre").
+STOP_WORDS = frozenset(
+    """
+    a ai aie aient aies ait alors apres as au aucun aucune aupres auquel aussi autre autres aux
+    auxquelles auxquels avaient avais avait avant avec avez aviez avions avoir avons ayant ayez
+    ayons c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chacun chaque
+    chez ci comme comment d dans de des desquelles desquels deja donc dont du duquel elle elles
+    en encore entre es est et etaient etais etait etant etc ete etee etees etes etiez etions
+    etre eu eue eues eurent eus eusse eussent eusses eussiez eussions eut eux faire fait fut
+    furent fus fusse fussent il ils j je jusqu l la laquelle le lequel les lesquelles lesquels
+    leur leurs lors lorsqu lui m ma mais me meme memes mes moi mon n ne ni nos notre nous on ont
+    ou par parce pas peu peut plus pour pourquoi pres presqu puis puisqu qu quand que quel
+    quelle quelles quels qui quoi quoiqu s sa sans se sera serai seraient serais serait seras
+    serez seriez serions serons seront ses si sien sienne soi soient sois soit sommes son sont
+    sous soyez soyons suis sur t ta te tes toi ton tous tout toute toutes tres tu un une unes
+    uns vers via vos votre vous y
+    """.split()
+)
+
+_LIGATURES = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss"))
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_WORD = re.compile(r"[^\W_]+")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+_stemmer = Stemmer.Stemmer("french")
+_token_cache: dict[str, str | None] = {}  # raw word -> index token (None: dropped)
+_CACHE_LIMIT = 500_000
+_ACRONYM_STOP = "\x00acronym-or-stop-word"  # sentinel: decided by the word's neighbours
+
+
+def fold(text: str) -> str:
+    """Remove accents and expand ligatures, keeping case ("Œuvre à" -> "OEuvre a")."""
+    for ligature, letters in _LIGATURES:  # str.replace: much faster than str.translate
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    text = unicodedata.normalize("NFKD", text)
+    return _COMBINING.sub("", text) if not text.isascii() else text
+
+
+def _restem(stem: str) -> str:
+    """Join plurals the Snowball stemmer leaves apart: "emplois"/"emploi", "lieux"/"lieu"."""
+    if stem.endswith("eux"):
+        return stem[:-1]
+    if stem.endswith("ois") and len(stem) > 5:
+        return stem[:-1]
+    return stem
+
+
+def _stem(lower: str) -> str:
+    return _restem(_stemmer.stemWord(lower))
+
+
+def _index_token(word: str) -> str | None:
+    """The index token for one raw (folded, case-kept) word; None: dropped; _ACRONYM_STOP: ask."""
+    lower = word.lower()
+    if lower.isdigit():
+        return lower
+    if len(lower) < 2:
+        return None
+    if lower in STOP_WORDS:
+        return _ACRONYM_STOP if _ACRONYM.fullmatch(word) else None
+    return _stem(lower)
+
+
+def _token(word: str) -> str | None:
+    try:
+        return _token_cache[word]
+    except KeyError:
+        if len(_token_cache) > _CACHE_LIMIT:
+            _token_cache.clear()
+        token = _token_cache[word] = _index_token(word)
+        return token
+
+
+def _is_caps_word(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _in_caps_run(words: list[str], i: int) -> bool:
+    """Whether words[i] sits in an all-caps run (a heading), not alone like an acronym."""
+    return (i > 0 and _is_caps_word(words[i - 1])) or (
+        i + 1 < len(words) and _is_caps_word(words[i + 1])
+    )
+
+
+def tokenize(text: str) -> list[str]:
+    """French index tokens of ``text``: folded, elisions and stop words dropped, stemmed.
+
+    A stop word written as a lone upper-case word of 2-6 letters is an acronym and is kept;
+    inside an all-caps run ("CONTRAT DE VILLE") it is still a stop word.
+    """
+    words = _WORD.findall(fold(text))
+    tokens = []
+    for i, word in enumerate(words):
+        token = _token(word)
+        if token is _ACRONYM_STOP:
+            token = None if _in_caps_run(words, i) else _stem(word.lower())
+        if token is not None:
+            tokens.append(token)
+    return tokens
+
+
+class IndexFormatError(ValueError):
+    """A saved index that this version cannot read (missing files, other format): rebuild it."""
+
+
+class LexicalIndex:
+    """BM25 over passage texts; hits are (passage id, score), best first."""
+
+    def __init__(self, ids: list[str], bm25: bm25s.BM25 | None, fingerprint: str = "") -> None:
+        self.ids = ids
+        self.fingerprint = fingerprint
+        self._bm25 = bm25  # None when no passage has any token
+        self._positions: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(cls, passages: Iterable[Passage], fingerprint: str = "") -> LexicalIndex:
+        """Index the texts of ``passages``; ``fingerprint`` identifies what was indexed."""
+        ids: list[str] = []
+        corpus: list[list[str]] = []
+        for passage in passages:
+            ids.append(passage.id)
+            corpus.append(tokenize(passage.text))
+        bm25 = None
+        if any(corpus):
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+        return cls(ids, bm25, fingerprint)
+
+    def search(
+        self, query: str, k: int = 10, allowed_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best passages with a positive score, optionally among ``allowed_ids``."""
+        if self._bm25 is None or k <= 0:
+            return []
+        vocab = self._bm25.vocab_dict
+        token_ids = [vocab[t] for t in dict.fromkeys(tokenize(query)) if t in vocab]
+        if not token_ids:
+            return []
+        scores = self._bm25.get_scores(token_ids)
+        if allowed_ids is not None:
+            scores = self._restrict(scores, allowed_ids)
+        return self._top(scores, k)
+
+    def _restrict(self, scores: np.ndarray, allowed_ids: set[str]) -> np.ndarray:
+        """Scores of the allowed passages only (others set to zero)."""
+        if self._positions is None:
+            self._positions = {pid: i for i, pid in enumerate(self.ids)}
+        rows = [self._positions[pid] for pid in allowed_ids if pid in self._positions]
+        kept = np.zeros_like(scores)
+        kept[rows] = scores[rows]
+        return kept
+
+    def _top(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Positive scores, best first (ties broken by position, for stable results)."""
+        positive = np.flatnonzero(scores > 0)
+        if len(positive) > k:
+            best = np.argpartition(-scores[positive], k - 1)[:k]
+            positive = positive[best]
+        order = sorted(positive.tolist(), key=lambda i: (-float(scores[i]), i))
+        return [(self.ids[i], float(scores[i])) for i in order]
+
+    def save(self, directory: Path) -> None:
+        """Write the index to ``directory`` (replaced as a whole, never left half-written)."""
+        directory = Path(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        if self._bm25 is not None:
+            self._bm25.save(staging / BM25_DIR, show_progress=False)
+        (staging / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+        meta = {
+            "format": FORMAT_VERSION,
+            "tokenizer": TOKENIZER_VERSION,
+            "fingerprint": self.fingerprint,
+            "count": len(self.ids),
+            "bm25s": bm25s.__version__,
+        }
+        (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        _replace_dir(staging, directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Read an index written by ``save``; raise ``IndexFormatError`` if it is unusable."""
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT_VERSION or meta.get("tokenizer") != TOKENIZER_VERSION:
+                raise IndexFormatError(f"index lexical d'un autre format : {directory}")
+            ids = json.loads((directory / IDS_FILE).read_text(encoding="utf-8"))
+            bm25 = None
+            if (directory / BM25_DIR).is_dir():
+                bm25 = bm25s.BM25.load(directory / BM25_DIR, mmap=True, show_progress=False)
+        except (OSError, ValueError, KeyError) as error:
+            if isinstance(error, IndexFormatError):
+                raise
+            raise IndexFormatError(f"index lexical illisible ({directory}) : {error}") from error
+        if len(ids) != meta.get("count"):
+            raise IndexFormatError(f"index lexical incohérent : {directory}")
+        return cls(ids, bm25, str(meta.get("fingerprint", "")))
+
+
+def _replace_dir(staging: Path, target: Path) -> None:
+    """Put ``staging`` in place of ``target`` (two renames; the old copy is removed last)."""
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
