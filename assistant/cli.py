@@ -1,0 +1,133 @@
+"""The ``quartiers`` command: a thin shell over the library.  Messages are French.
+
+Exit status: 0 success; 1 some files could not be ingested (the others were); 2 bad usage or
+bad input (argparse, empty query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ingest.config import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args, Settings.load())
+    except ValueError as error:  # configuration or query errors: the message says what to fix
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quartiers",
+        description="Assistant documentaire du contrat de ville 2024-2030 de Flers Agglo.",
+    )
+    commands = parser.add_subparsers(title="commandes")
+
+    ingest = commands.add_parser(
+        "ingest", help="indexer le corpus (ou les fichiers donnés) ; les fichiers inchangés sont sautés"
+    )
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="CHEMIN", help="fichiers ou dossiers")
+    ingest.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    ingest.set_defaults(run=_run_ingest)
+
+    search = commands.add_parser("search", help="chercher les passages les plus proches d'une question")
+    search.add_argument("query", nargs="?", metavar="QUESTION")
+    search.add_argument("-k", type=int, default=5, help="nombre de passages (défaut : 5)")
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
+    )
+    search.set_defaults(run=_run_search)
+    return parser
+
+
+def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.index import load_or_build_lexical
+    from ingest.factory import make_embedder, make_store
+    from ingest.pipeline import ingest
+
+    store = make_store(settings)
+    report = ingest(
+        settings,
+        store,
+        lambda: make_embedder(settings),
+        args.paths,
+        progress=not args.quiet,
+        log=lambda line: print(line, file=sys.stderr),
+    )
+    load_or_build_lexical(settings, store)  # so that the first search does not wait for it
+    print(
+        f"Fichiers : {len(report.indexed)} indexés, {len(report.unchanged)} inchangés, "
+        f"{len(report.removed)} retirés, {len(report.failed)} en échec\n"
+        f"Passages : {report.passages_added} ajoutés, {report.passages_deleted} supprimés, "
+        f"{report.passages_total} dans l'index\n"
+        f"Durée : {report.seconds:.1f} s"
+    )
+    if report.failed:
+        print(f"{len(report.failed)} fichier(s) non indexé(s), voir ci-dessus.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.index import SearchIndex
+    from assistant.retrieve import QueryError, Retriever
+    from ingest.factory import make_embedder, make_store
+
+    if args.query is None and not args.json:
+        print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
+        return 2
+    retriever = Retriever(SearchIndex.open(settings, make_store(settings)), make_embedder(settings))
+    queries: Iterable[str] = [args.query] if args.query is not None else _stdin_lines()
+    status = 0
+    for query in queries:
+        try:
+            hits = retriever.search(query, args.k)
+        except QueryError as error:
+            if args.json:
+                _print_json({"query": query, "results": [], "error": str(error)})
+            else:
+                print(f"Erreur : {error}", file=sys.stderr)
+            status = 2
+            continue
+        if args.json:
+            _print_json({"query": query, "results": [hit.to_json() for hit in hits]})
+            continue
+        if not hits:
+            print("Aucun passage indexé : lancez d'abord « quartiers ingest ».")
+        for hit in hits:
+            p = hit.passage
+            print(f"[{hit.rank}] {p.title} — {p.location} (score {hit.score:.3f})")
+            print(f"    {p.text[:300].replace(chr(10), ' ')}{'…' if len(p.text) > 300 else ''}\n")
+    return status
+
+
+def _stdin_lines() -> Iterable[str]:
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def _print_json(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
