@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install demo test
+.PHONY: install install-test demo test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +14,22 @@ $(BIN)/python:
 # torch first, pinned: this CPU build lies on the machine's disk; unpinned, pip pulls a multi-GB build.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Test extras, and the real local LLM server of the `llm` tests (built from source, ~4 min once).
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
+	bash scripts/install-llm-server.sh $(BIN)/python
 	touch $@
 
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 demo: install
 	$(BIN)/quartiers ingest
 	$(BIN)/quartiers search "quelles actions pour la santé des jeunes ?" -k 3
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest
