@@ -1,0 +1,119 @@
+"""The gold question set: French questions with known answers, to calibrate and judge the assistant.
+
+Each line of ``evals/gold/questions.jsonl`` is one JSON object::
+
+    {"id": "q001", "question": str, "evidence": [str, ...], "type": str,
+     "split": "dev" | "test", "history": [str, ...]}
+
+``evidence`` lists alternative exact substrings of the *cleaned* corpus text; a passage is relevant
+to the question when it contains any of them. An empty list means the documents do not answer the
+question (the assistant must refuse). ``history`` holds the previous questions of a conversation,
+oldest first, for a follow-up that is ambiguous on its own; its evidence is for the resolved
+question.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+GOLD_PATH = Path(__file__).parent / "gold" / "questions.jsonl"
+
+TYPES = frozenset(
+    {
+        "factual",  # dates, figures, names
+        "list",  # enumerations: axes, priorities, leviers...
+        "definition",  # acronyms and notions the corpus explains
+        "governance",  # pilotage, comités, suivi, participation citoyenne
+        "onboarding",  # broad questions of a new staff member
+        "paraphrase",  # worded far from the document
+        "followup",  # needs its history to be understood
+        "out_of_scope",  # outside the domain: must be refused
+        "absent",  # inside the domain but not answered by the documents: must be refused
+    }
+)
+SPLITS = frozenset({"dev", "test"})
+_FIELDS = {"id": str, "question": str, "evidence": list, "type": str, "split": str, "history": list}
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    question: str
+    evidence: tuple[str, ...]
+    type: str
+    split: str
+    history: tuple[str, ...] = ()
+
+    @property
+    def answerable(self) -> bool:
+        """True when the documents answer the question (some evidence is given)."""
+        return bool(self.evidence)
+
+
+def parse_gold_line(line: str, lineno: int = 0) -> GoldQuestion:
+    """One JSONL line to a ``GoldQuestion``; ``ValueError`` naming the line when it is malformed."""
+    where = f"gold question line {lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: invalid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    missing = [key for key in _FIELDS if key not in record]
+    if missing:
+        raise ValueError(f"{where}: missing key(s) {', '.join(missing)}")
+    unknown = sorted(set(record) - set(_FIELDS))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    for key, kind in _FIELDS.items():
+        if not isinstance(record[key], kind):
+            raise ValueError(f"{where}: {key!r} must be a {kind.__name__}")
+    for key in ("evidence", "history"):
+        if not all(isinstance(item, str) and item.strip() for item in record[key]):
+            raise ValueError(f"{where}: {key!r} must be a list of non-empty strings")
+    if not record["id"].strip():
+        raise ValueError(f"{where}: empty 'id'")
+    if not record["question"].strip():
+        raise ValueError(f"{where}: empty 'question'")
+    if record["split"] not in SPLITS:
+        raise ValueError(f"{where}: split {record['split']!r} is not one of {sorted(SPLITS)}")
+    if record["type"] not in TYPES:
+        raise ValueError(f"{where}: unknown type {record['type']!r}")
+    return GoldQuestion(
+        id=record["id"],
+        question=record["question"],
+        evidence=tuple(record["evidence"]),
+        type=record["type"],
+        split=record["split"],
+        history=tuple(record["history"]),
+    )
+
+
+def load_gold(path: Path | None = None, split: str | None = None) -> list[GoldQuestion]:
+    """The gold questions of ``path`` (default: the packaged set), optionally of one split only.
+
+    Blank lines are skipped. A malformed line, or an id seen before, raises ``ValueError`` naming
+    the line number (1-based).
+    """
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {sorted(SPLITS)}")
+    path = Path(path) if path is not None else GOLD_PATH
+    questions: list[GoldQuestion] = []
+    seen: dict[str, int] = {}
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            question = parse_gold_line(line, lineno)
+            if question.id in seen:
+                raise ValueError(
+                    f"gold question line {lineno}: duplicate id {question.id!r} "
+                    f"(first on line {seen[question.id]})"
+                )
+            seen[question.id] = lineno
+            questions.append(question)
+    if split is not None:
+        questions = [q for q in questions if q.split == split]
+    return questions
