@@ -14,6 +14,7 @@ version, fingerprint), atomically; ``load`` memory-maps the score arrays.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import unicodedata
@@ -181,6 +182,15 @@ class LexicalIndex:
         if allowed_ids is not None:
             scores = self._restrict(scores, allowed_ids)
         return self._top(scores, k)
+
+    def idf(self, token: str) -> float:
+        """BM25 inverse document frequency of an index token (highest for unseen tokens)."""
+        df = 0
+        if self._bm25 is not None and (column := self._bm25.vocab_dict.get(token)) is not None:
+            indptr = self._bm25.scores["indptr"]
+            df = int(indptr[column + 1] - indptr[column])
+        n = len(self.ids)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _restrict(self, scores: np.ndarray, allowed_ids: set[str]) -> np.ndarray:
         """Scores of the allowed passages only (others set to zero)."""

@@ -25,3 +25,70 @@ class Hit:
             "score": round(self.score, 6),
             "text": self.passage.text,
         }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Passage ``n`` of an answer, and the exact words of it the answer relies on."""
+
+    n: int
+    passage: Passage
+    quote: str  # a substring of passage.text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "id": self.passage.id,
+            "source": self.passage.source,
+            "location": self.passage.location,
+            "quote": self.quote,
+            "text": self.passage.text,
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or list item) of an answer with the citation numbers it carries."""
+
+    text: str  # without its markers
+    citations: tuple[int, ...]
+    bullet: bool = False
+
+    def render(self) -> str:
+        markers = "".join(f"[{n}]" for n in self.citations)
+        return f"{'- ' if self.bullet else ''}{self.text} {markers}".rstrip()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: sentences with citations, or a refusal with further reading."""
+
+    question: str
+    sentences: tuple[Sentence, ...]
+    citations: tuple[Citation, ...]
+    refused: bool
+    mode: str  # "extractive" or "llm"
+    elapsed_ms: float = 0.0
+    further_reading: tuple[Hit, ...] = ()  # closest passages offered with a refusal
+    dropped: tuple[str, ...] = ()  # LLM sentences removed by the grounding checks
+    message: str = ""  # the refusal text, or a note for the user
+
+    @property
+    def text(self) -> str:
+        """The answer as shown: the prose sentences, then one line per list item."""
+        if self.refused:
+            return self.message
+        prose = " ".join(s.render() for s in self.sentences if not s.bullet)
+        items = [s.render() for s in self.sentences if s.bullet]
+        return "\n".join(filter(None, [prose, *items]))
+
+    def to_json(self) -> dict[str, object]:
+        """The shape of ``quartiers ask --json`` (see DESIGN.md)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "mode": self.mode,
+            "citations": [c.to_json() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }

@@ -1,0 +1,39 @@
+"""Follow-up questions ("Et à Saint-Michel ?", "qui le pilote ?") resolved with the previous turns.
+
+Without an LLM the rewrite is deterministic: a question that reads as a follow-up (it opens with
+"et"/"mais", leans on a pronoun, or is too short to stand alone) is completed with the previous
+question, so that retrieval sees the topic and the new detail together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.lexical import tokenize
+
+_OPENERS = re.compile(r"^\s*(et|mais|aussi|ensuite|puis|alors|du coup)\b", re.IGNORECASE)
+_PRONOUNS = re.compile(
+    r"\b(ça|ca|cela|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dispositif|cette action|"
+    r"il|elle|ils|elles|le|la|les|lui|leur|eux|y|en)\s*(\?|$)|"
+    r"\b(qui|comment|quand|où|combien)\s+(le|la|les|l'|l’|y|en)\b|"
+    r"\b(ce|cet|cette|ces)\s+(dispositif|programme|contrat|démarche|action|instance|comité)s?\b",
+    re.IGNORECASE,
+)
+MIN_CONTENT_TOKENS = 2  # fewer content words than this cannot stand alone
+
+
+def is_followup(question: str) -> bool:
+    return bool(
+        _OPENERS.search(question)
+        or _PRONOUNS.search(question)
+        or len(tokenize(question)) < MIN_CONTENT_TOKENS
+    )
+
+
+def resolve(question: str, history: Sequence[str]) -> str:
+    """The question to search for: standalone, or completed with the last question asked."""
+    previous = [q for q in history if q.strip()]
+    if not previous or not is_followup(question):
+        return question
+    return f"{question.strip()} ({previous[-1].strip()})"

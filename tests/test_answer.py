@@ -1,0 +1,133 @@
+"""Extractive answers: cited sentences quoted word for word, lists, figures, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import REFUSAL, AnswerPolicy, ExtractiveAnswerer, units_of
+from assistant.glossary import Glossary
+from assistant.lexical import LexicalIndex
+from assistant.records import Hit
+from ingest.records import Passage
+
+
+def passage(pid: str, text: str, section: tuple[str, ...] = ()) -> Passage:
+    return Passage(pid, "contrat.txt", "Contrat", "contrat de ville", "local", "2024", section, None, 0, len(text), text)
+
+
+PASSAGES = [
+    passage(
+        "asv",
+        "Le 20 décembre 2023, le comité de pilotage de l'Atelier Santé Ville a fixé comme priorités "
+        "à partir de 2024 : La nutrition et la lutte contre la sédentarité.\n\n"
+        "Les acteurs locaux ont ainsi mis en avant des objectifs prioritaires visant à contribuer à :\n"
+        "- Favoriser la pratique régulière d'une activité physique en promouvant les mobilités douces\n"
+        "- Accompagner les familles vers une alimentation plus saine et faite maison",
+        ("La santé",),
+    ),
+    passage(
+        "pre",
+        "Le Programme de Réussite Educative est positionné comme le socle de cette politique dans "
+        "l'accompagnement individualisé et personnalisé des jeunes rencontrant des difficultés.",
+    ),
+    passage(
+        "anru",
+        "Dans le cadre du projet de rénovation urbaine du quartier Saint-Michel, la convention "
+        "pluriannuelle avec l'ANRU a été signée le 9 juillet 2020. Une nouvelle phase de concertation "
+        "publique a été menée par Flers Agglo.",
+    ),
+    passage(
+        "axes",
+        "Les ambitions de la ville sont structurées autour d'axes transversaux :\n"
+        "- La participation citoyenne\n- Le soutien à la parentalité et aux familles\n"
+        "- L'égalité femmes/hommes\n- La lutte contre les discriminations",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(LexicalIndex.build(PASSAGES), Glossary.load(), AnswerPolicy(min_coverage=0.3))
+
+
+def hits(*ids: str) -> list[Hit]:
+    by_id = {p.id: p for p in PASSAGES}
+    return [Hit(rank, by_id[pid], 1.0 / rank) for rank, pid in enumerate(ids, start=1)]
+
+
+def assert_grounded(answer):
+    assert answer.sentences and not answer.refused
+    numbers = {c.n for c in answer.citations}
+    for sentence in answer.sentences:
+        assert sentence.citations and set(sentence.citations) <= numbers
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.passage.text
+    for sentence in answer.sentences:
+        quote = next(c.quote for c in answer.citations if c.n == sentence.citations[0])
+        assert sentence.text.rstrip(".") in " ".join(quote.split())
+
+
+def test_units_are_exact_spans_without_bullets():
+    units = units_of(hits("asv")[0])
+    assert [u.is_item for u in units].count(True) == 2
+    for unit in units:
+        assert not unit.text.startswith("- ") and unit.text == unit.text.strip()
+        assert PASSAGES[0].text[unit.start : unit.end] == unit.text
+
+
+def test_list_question_gives_the_items_of_the_list(answerer):
+    answer = answerer.answer("quels sont les axes transversaux ?", hits("axes", "asv"))
+    assert_grounded(answer)
+    bullets = [s.text for s in answer.sentences if s.bullet]
+    assert "La participation citoyenne" in bullets and len(bullets) >= 3
+    assert answer.text.splitlines()[1].startswith("- ")
+    assert answer.text.splitlines()[0].endswith("[1]")
+
+
+def test_figure_question_needs_the_figure_of_what_is_asked(answerer):
+    text = "Le zonage du quartier a été étendu. Aujourd'hui le périmètre couvre près de 1 400 habitants."
+    p = passage("zonage", text, ("La nouvelle géographie prioritaire",))
+    answer = answerer.answer("combien d'habitants dans le quartier ?", [Hit(1, p, 1.0)])
+    assert_grounded(answer)
+    assert "1 400 habitants" in answer.sentences[0].text
+
+
+def test_date_question_takes_the_sentence_with_the_date(answerer):
+    answer = answerer.answer("quand la convention ANRU a-t-elle été signée ?", hits("asv", "anru"))
+    assert_grounded(answer)
+    assert "9 juillet 2020" in answer.sentences[0].text
+
+
+def test_paraphrase_through_synonyms(answerer):
+    answer = answerer.answer("comment aider les familles à mieux manger ?", hits("asv", "pre"))
+    assert_grounded(answer)
+    assert any("alimentation plus saine" in s.text for s in answer.sentences)
+
+
+def test_acronym_matched_by_its_expansion(answerer):
+    answer = answerer.answer("c'est quoi le PRE ?", hits("pre", "axes"))
+    assert_grounded(answer)
+    assert "Programme de Réussite Educative" in answer.sentences[0].text
+
+
+def test_a_figure_question_without_a_figure_is_refused(answerer):
+    answer = answerer.answer("quel est le budget de l'atelier santé ville ?", hits("asv", "pre"))
+    assert answer.refused and answer.text == REFUSAL
+    assert not answer.citations and [h.passage.id for h in answer.further_reading] == ["asv", "pre"]
+
+
+def test_weak_evidence_is_refused(answerer):
+    assert answerer.answer("qui a gagné la coupe de football ?", hits("axes", "pre")).refused
+
+
+def test_citations_numbered_in_order_of_first_use(answerer):
+    answer = answerer.answer("priorités santé nutrition sédentarité et ANRU signée 2020", hits("anru", "asv"))
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert_grounded(answer)
+
+
+def test_rerank_prefers_the_passage_with_the_answer(answerer):
+    by_id = {p.id: p for p in PASSAGES}
+    fused = [Hit(r, by_id[pid], 1.0 / (10 + r)) for r, pid in enumerate(["pre", "axes", "asv"], 1)]
+    reranked = answerer.rerank("comment aider les familles à mieux manger ?", fused)
+    assert reranked[0].passage.id == "asv" and [h.rank for h in reranked] == [1, 2, 3]

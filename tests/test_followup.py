@@ -1,0 +1,25 @@
+import pytest
+
+from assistant.followup import is_followup, resolve
+
+
+@pytest.mark.parametrize(
+    "question", ["Et à Saint-Michel ?", "qui le pilote ?", "qui finance ça ?", "et pour les jeunes ?", "combien ?"]
+)
+def test_followups_are_recognised(question):
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["quelles sont les priorités de l'atelier santé ville ?", "combien d'habitants dans le QPV Saint-Michel ?"]
+)
+def test_standalone_questions_are_left_alone(question):
+    assert not is_followup(question)
+    assert resolve(question, ["c'est quoi le PRE ?"]) == question
+
+
+def test_a_followup_is_completed_with_the_last_question():
+    resolved = resolve("Et à Saint-Michel ?", ["c'est quoi le PRE ?", "combien d'habitants à Saint-Sauveur ?"])
+    assert "Saint-Michel" in resolved and "habitants à Saint-Sauveur" in resolved
+    assert "PRE" not in resolved
+    assert resolve("Et à Saint-Michel ?", []) == "Et à Saint-Michel ?"
