@@ -17,7 +17,11 @@ from ingest.config import Settings
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "options", None) is not None:  # `eval` hands its options to evals.run
+        args.options = extra
+    elif extra:
+        parser.error(f"arguments non reconnus : {' '.join(extra)}")
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -54,6 +58,20 @@ def _parser() -> argparse.ArgumentParser:
         help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
     )
     search.set_defaults(run=_run_search)
+
+    ask = commands.add_parser("ask", help="poser une question : réponse citée, phrase par phrase")
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
+    )
+    ask.set_defaults(run=_run_ask)
+
+    evaluate = commands.add_parser(
+        "eval", help="évaluer sur les questions de référence (voir quartiers eval --help)", add_help=False
+    )
+    evaluate.set_defaults(run=lambda args, _settings: _run_eval(args.options), options=[])
     return parser
 
 
@@ -86,14 +104,13 @@ def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_search(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.index import SearchIndex
-    from assistant.retrieve import QueryError, Retriever
-    from ingest.factory import make_embedder, make_store
+    from assistant.retrieve import QueryError
+    from assistant.service import Assistant
 
     if args.query is None and not args.json:
         print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
         return 2
-    retriever = Retriever(SearchIndex.open(settings, make_store(settings)), make_embedder(settings))
+    retriever = Assistant.from_settings(settings)
     queries: Iterable[str] = [args.query] if args.query is not None else _stdin_lines()
     status = 0
     for query in queries:
@@ -116,6 +133,36 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
             print(f"[{hit.rank}] {p.title} — {p.location} (score {hit.score:.3f})")
             print(f"    {p.text[:300].replace(chr(10), ' ')}{'…' if len(p.text) > 300 else ''}\n")
     return status
+
+
+def _run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    if args.question is None and not args.json:
+        print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
+        return 2
+    assistant = Assistant.from_settings(settings)
+    questions: Iterable[str] = [args.question] if args.question is not None else _stdin_lines()
+    for question in questions:
+        answer = assistant.ask(question)
+        if args.json:
+            _print_json(answer.to_json())
+            continue
+        print(answer.text + "\n")
+        for citation in answer.citations:
+            p = citation.passage
+            print(f"[{citation.n}] {p.title} — {p.location}\n    « {citation.quote} »")
+        if answer.refused and answer.further_reading:
+            print("Pour aller plus loin :")
+            for hit in answer.further_reading:
+                print(f"  - {hit.passage.title} — {hit.passage.location}")
+    return 0
+
+
+def _run_eval(options: list[str]) -> int:
+    from evals.run import main as run_eval
+
+    return run_eval(options)
 
 
 def _stdin_lines() -> Iterable[str]:

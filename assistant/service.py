@@ -1,0 +1,98 @@
+"""The assistant as one library object: the CLI, the web app and the evaluations all call it.
+
+``Assistant.ask`` validates the question, resolves a follow-up with the history, retrieves
+passages and answers with citations: extractively by default, through a verified LLM when one
+is configured.  Bad input never raises: it gets a refused answer whose message says why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.answer import AnswerPolicy, ExtractiveAnswerer, refusal
+from assistant.followup import resolve
+from assistant.index import SearchIndex
+from assistant.records import Answer, Hit
+from assistant.scope import ScopeGuard
+from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
+from ingest.config import Settings
+from ingest.store import PassageStore
+
+MAX_QUESTION_CHARS = 1000
+ANSWER_DEPTH = 6  # passages given to the answerer
+RERANK_DEPTH = 20  # candidates re-ranked
+STRONG_EVIDENCE = 0.5  # a question this well covered by a passage is never judged out of scope
+_ENGLISH = re.compile(r"\b(what|which|who|how|where|when|why|the|is|are|does|do|of|and)\b", re.IGNORECASE)
+_FRENCH = re.compile(r"\b(le|la|les|des|du|de|est|sont|quel|quels|quelle|quelles|comment|pour|et)\b", re.IGNORECASE)
+NOT_FRENCH = (
+    "Je réponds aux questions posées en français, sur les documents du contrat de ville. "
+    "Pouvez-vous reformuler votre question en français ?"
+)
+
+
+class Assistant:
+    """Retrieval and answering over one index, models loaded once."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embeddings,
+        mode: RetrievalMode = RetrievalMode(),
+        policy: AnswerPolicy = AnswerPolicy(),
+    ) -> None:
+        self.index = index
+        self.retriever = Retriever(index, embedder, mode)
+        self.answerer = ExtractiveAnswerer(index.lexical, index.glossary, policy)
+        self.scope = ScopeGuard(embedder, index.store)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: PassageStore | None = None) -> Assistant:
+        from ingest.factory import make_embedder, make_store
+
+        store = store or make_store(settings)
+        return cls(SearchIndex.open(settings, store), make_embedder(settings))
+
+    def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
+        """Hybrid retrieval, then re-ranking of the candidates by their best sentence."""
+        if not self.retriever.mode.rerank:
+            return self.retriever.search(query, k, filters)
+        candidates = self.retriever.search(query, max(k, RERANK_DEPTH), filters)
+        return self.answerer.rerank(query, candidates)[:k]
+
+    def ask(
+        self, question: str, history: Sequence[str] = (), filters: SearchFilter = SearchFilter()
+    ) -> Answer:
+        began = time.perf_counter()
+        answer = self._answer(question, history, filters)
+        return replace(answer, elapsed_ms=(time.perf_counter() - began) * 1000)
+
+    def _answer(self, question: str, history: Sequence[str], filters: SearchFilter) -> Answer:
+        if len(question) > MAX_QUESTION_CHARS:
+            return refusal(
+                question[:MAX_QUESTION_CHARS],
+                (),
+                f"La question est trop longue ({len(question)} caractères, au plus "
+                f"{MAX_QUESTION_CHARS}) : pouvez-vous la raccourcir ?",
+            )
+        try:
+            cleaned = normalise_query(question)
+        except QueryError as error:
+            return refusal(question, (), f"Je n'ai pas compris : {error}")
+        if _looks_english(cleaned):
+            return refusal(question, (), NOT_FRENCH)
+        resolved = resolve(cleaned, history)
+        hits = self.search(resolved, ANSWER_DEPTH, filters)
+        strong = self.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE
+        if not strong and self.scope.is_out_of_scope(self.index.glossary.expand(resolved)):
+            return replace(refusal(question, hits), question=question)
+        answer = self.answerer.answer(resolved, hits)
+        return replace(answer, question=question)
+
+
+def _looks_english(question: str) -> bool:
+    return len(_ENGLISH.findall(question)) >= 2 and not _FRENCH.search(question)
