@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import AnswerPolicy, ExtractiveAnswerer, refusal
 from assistant.followup import resolve
+from assistant.grounding import without_instructions
 from assistant.index import SearchIndex
+from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
 from assistant.scope import ScopeGuard
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
@@ -44,18 +47,21 @@ class Assistant:
         embedder: Embeddings,
         mode: RetrievalMode = RetrievalMode(),
         policy: AnswerPolicy = AnswerPolicy(),
+        chat_model: BaseChatModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = Retriever(index, embedder, mode)
         self.answerer = ExtractiveAnswerer(index.lexical, index.glossary, policy)
         self.scope = ScopeGuard(embedder, index.store)
+        self.llm = LLMAnswerer(chat_model, self.answerer) if chat_model is not None else None
 
     @classmethod
     def from_settings(cls, settings: Settings, store: PassageStore | None = None) -> Assistant:
         from ingest.factory import make_embedder, make_store
 
         store = store or make_store(settings)
-        return cls(SearchIndex.open(settings, store), make_embedder(settings))
+        chat_model = make_chat_model(settings.llm) if settings.llm else None
+        return cls(SearchIndex.open(settings, store), make_embedder(settings), chat_model=chat_model)
 
     def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
         """Hybrid retrieval, then re-ranking of the candidates by their best sentence."""
@@ -67,11 +73,37 @@ class Assistant:
     def ask(
         self, question: str, history: Sequence[str] = (), filters: SearchFilter = SearchFilter()
     ) -> Answer:
-        began = time.perf_counter()
-        answer = self._answer(question, history, filters)
-        return replace(answer, elapsed_ms=(time.perf_counter() - began) * 1000)
+        """The answer to ``question``; ``history`` holds the previous questions, oldest first."""
+        answer: Answer | None = None
+        for item in self.ask_stream(question, history, filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
 
-    def _answer(self, question: str, history: Sequence[str], filters: SearchFilter) -> Answer:
+    def ask_stream(
+        self, question: str, history: Sequence[str] = (), filters: SearchFilter = SearchFilter()
+    ) -> Iterator[str | Answer]:
+        """Verified sentences as soon as they are ready (LLM mode), then the complete answer."""
+        began = time.perf_counter()
+        prepared = self._prepare(question, history, filters)
+        if isinstance(prepared, Answer):
+            final = prepared
+        elif self.llm is not None:
+            final = None
+            for item in self.llm.stream(*prepared):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    yield item
+        else:
+            final = self.answerer.answer(*prepared)
+        yield replace(final, question=question, elapsed_ms=(time.perf_counter() - began) * 1000)
+
+    def _prepare(
+        self, question: str, history: Sequence[str], filters: SearchFilter
+    ) -> Answer | tuple[str, list[Hit]]:
+        """A refusal for bad or out-of-scope input, else (resolved question, hits) to answer."""
         if len(question) > MAX_QUESTION_CHARS:
             return refusal(
                 question[:MAX_QUESTION_CHARS],
@@ -85,13 +117,13 @@ class Assistant:
             return refusal(question, (), f"Je n'ai pas compris : {error}")
         if _looks_english(cleaned):
             return refusal(question, (), NOT_FRENCH)
-        resolved = resolve(cleaned, history)
-        hits = self.search(resolved, ANSWER_DEPTH, filters)
+        resolved = self.llm.rewrite_followup(cleaned, history) if self.llm else resolve(cleaned, history)
+        # Text addressed to a model inside a document is data: it is never quoted nor shown.
+        hits = without_instructions(self.search(resolved, ANSWER_DEPTH, filters))
         strong = self.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE
         if not strong and self.scope.is_out_of_scope(self.index.glossary.expand(resolved)):
-            return replace(refusal(question, hits), question=question)
-        answer = self.answerer.answer(resolved, hits)
-        return replace(answer, question=question)
+            return refusal(question, hits)
+        return resolved, hits
 
 
 def _looks_english(question: str) -> bool:

@@ -70,3 +70,6 @@ def real_embedder():
     from ingest.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+from tests.llm_server import llm_server  # noqa: E402,F401  (session fixture: one real LLM server)

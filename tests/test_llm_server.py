@@ -11,7 +11,7 @@ import time
 import pytest
 from langchain_openai import ChatOpenAI
 
-from tests.llm_server import LlamaServer, llm_server  # noqa: F401 (the fixture)
+from tests.llm_server import LlamaServer
 
 pytestmark = pytest.mark.llm
 
