@@ -30,6 +30,7 @@ install-test: $(TEST_STAMP)
 demo: install
 	$(BIN)/quartiers ingest
 	$(BIN)/quartiers search "quelles actions pour la santé des jeunes ?" -k 3
+	$(BIN)/quartiers ask "comment aider les familles à mieux manger ?"
 
 test: install-test
 	$(BIN)/python -m pytest
