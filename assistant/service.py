@@ -32,6 +32,7 @@ RERANK_DEPTH = 20  # candidates re-ranked
 STRONG_EVIDENCE = 0.5  # a question this well covered by a passage is never judged out of scope
 _ENGLISH = re.compile(r"\b(what|which|who|how|where|when|why|the|is|are|does|do|of|and)\b", re.IGNORECASE)
 _FRENCH = re.compile(r"\b(le|la|les|des|du|de|est|sont|quel|quels|quelle|quelles|comment|pour|et)\b", re.IGNORECASE)
+EMPTY_INDEX = "Aucun document n'est encore indexé : lancez d'abord « quartiers ingest »."
 NOT_FRENCH = (
     "Je réponds aux questions posées en français, sur les documents du contrat de ville. "
     "Pouvez-vous reformuler votre question en français ?"
@@ -117,6 +118,8 @@ class Assistant:
             return refusal(question, (), f"Je n'ai pas compris : {error}")
         if _looks_english(cleaned):
             return refusal(question, (), NOT_FRENCH)
+        if not self.index.passages:
+            return refusal(question, (), EMPTY_INDEX)
         resolved = self.llm.rewrite_followup(cleaned, history) if self.llm else resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self.search(resolved, ANSWER_DEPTH, filters))
