@@ -107,11 +107,10 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.retrieve import QueryError
     from assistant.service import Assistant
 
-    if args.query is None and not args.json:
-        print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
+    queries = _inputs(args.query, args.json)
+    if queries is None:
         return 2
     retriever = Assistant.from_settings(settings)
-    queries: Iterable[str] = [args.query] if args.query is not None else _stdin_lines()
     status = 0
     for query in queries:
         try:
@@ -138,11 +137,10 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
 def _run_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
-    if args.question is None and not args.json:
-        print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
+    questions = _inputs(args.question, args.json)
+    if questions is None:
         return 2
     assistant = Assistant.from_settings(settings)
-    questions: Iterable[str] = [args.question] if args.question is not None else _stdin_lines()
     for question in questions:
         answer = assistant.ask(question)
         if args.json:
@@ -163,6 +161,16 @@ def _run_eval(options: list[str]) -> int:
     from evals.run import main as run_eval
 
     return run_eval(options)
+
+
+def _inputs(argument: str | None, batch: bool) -> Iterable[str] | None:
+    """The one question given, or (``--json`` without one) the lines of standard input."""
+    if argument is not None:
+        return [argument]
+    if batch:
+        return _stdin_lines()
+    print("Erreur : donnez une QUESTION, ou --json pour lire l'entrée standard.", file=sys.stderr)
+    return None
 
 
 def _stdin_lines() -> Iterable[str]:
