@@ -1,11 +1,11 @@
-# The two entry points a newcomer needs: `make demo` and `make test` (see README.md).
+# The two entry points a newcomer needs: `make chat` and `make test` (see README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test demo test
+.PHONY: install install-test chat demo test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	bash scripts/install-llm-server.sh $(BIN)/python
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	touch $@
 
 install: $(STAMP)
 
 install-test: $(TEST_STAMP)
+
+chat: install
+	$(BIN)/quartiers serve
 
 demo: install
 	$(BIN)/quartiers ingest

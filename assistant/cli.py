@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(run=_run_ask)
 
+    serve = commands.add_parser("serve", help="ouvrir le chat web (indexe d'abord le corpus si besoin)")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (défaut : 7860)")
+    serve.set_defaults(run=_run_serve)
+
+    feedback = commands.add_parser("feedback", help="exporter les avis 👎 en cas de test candidats (JSONL)")
+    feedback.add_argument("output", type=Path, metavar="FICHIER")
+    feedback.set_defaults(run=_run_feedback)
+
     evaluate = commands.add_parser(
         "eval", help="évaluer sur les questions de référence (voir quartiers eval --help)", add_help=False
     )
@@ -154,6 +163,21 @@ def _run_ask(args: argparse.Namespace, settings: Settings) -> int:
             print("Pour aller plus loin :")
             for hit in answer.further_reading:
                 print(f"  - {hit.passage.title} — {hit.passage.location}")
+    return 0
+
+
+def _run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.web import serve
+
+    serve(settings, args.host, args.port)
+    return 0
+
+
+def _run_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import FeedbackStore
+
+    count = FeedbackStore.in_data_dir(settings.data_dir).export_negatives(args.output)
+    print(f"{count} avis négatif(s) écrit(s) dans {args.output}")
     return 0
 
 

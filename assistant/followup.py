@@ -21,13 +21,15 @@ _PRONOUNS = re.compile(
     re.IGNORECASE,
 )
 MIN_CONTENT_TOKENS = 2  # fewer content words than this cannot stand alone
+STANDALONE_TOKENS = 4  # "et quels sont les leviers du défi santé ?" stands alone despite its "et"
 
 
 def is_followup(question: str) -> bool:
+    content = len(tokenize(question))
     return bool(
-        _OPENERS.search(question)
+        (_OPENERS.search(question) and content < STANDALONE_TOKENS)
         or _PRONOUNS.search(question)
-        or len(tokenize(question)) < MIN_CONTENT_TOKENS
+        or content < MIN_CONTENT_TOKENS
     )
 
 

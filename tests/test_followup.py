@@ -23,3 +23,7 @@ def test_a_followup_is_completed_with_the_last_question():
     assert "Saint-Michel" in resolved and "habitants à Saint-Sauveur" in resolved
     assert "PRE" not in resolved
     assert resolve("Et à Saint-Michel ?", []) == "Et à Saint-Michel ?"
+
+
+def test_an_opening_et_does_not_make_a_full_question_a_followup():
+    assert not is_followup("et quels sont les leviers d'action du défi santé ?")
