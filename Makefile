@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # Test extras, and the real local LLM server of the `llm` tests (built from source, ~4 min once).
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ollama]'
 	bash scripts/install-llm-server.sh $(BIN)/python
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	touch $@

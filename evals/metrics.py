@@ -1,9 +1,10 @@
 """Metrics of retrieval and of answers, computed from records, independent of the assistant's checks.
 
 Relevance: a passage is relevant to a question when it contains one of the question's evidence
-strings (compared with whitespace collapsed).  Answers are judged by containment: a sentence is
-supported when its words appear in a passage it cites (the ALCE notion of support, judged
-lexically: every extractive sentence is a quote, so entailment reduces to containment).
+strings (compared with whitespace collapsed).  Citations are judged in the ALCE sense (a sentence
+is supported when a passage it cites entails it; a citation is precise when it supports its
+sentence) by a judge independent of the assistant's own checks: containment for extractive
+answers (every sentence is a quote), plain-word overlap and numbers for LLM answers.
 """
 
 from __future__ import annotations
@@ -51,13 +52,29 @@ def retrieval_metrics(rankings: Sequence[Sequence[str]], evidences: Sequence[Seq
     return out
 
 
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
+LLM_SUPPORT = 0.6  # share of a sentence's words (4+ letters) found in the cited passage
+
+
+def supports(sentence: str, passage: str, mode: str) -> bool:
+    """Does ``passage`` support ``sentence``?  Extractive: the words are contained in it.  LLM:
+    an independent lexical judge (plain words, no stemming) plus every number present."""
+    if mode != "llm":
+        return squash(sentence) in squash(passage)
+    words = {w for w in _WORD.findall(sentence.lower()) if len(w) >= 4}
+    found = {w for w in _WORD.findall(passage.lower())}
+    numbers_ok = set(_NUMBER.findall(sentence)) <= set(_NUMBER.findall(passage))
+    return numbers_ok and (not words or len(words & found) >= LLM_SUPPORT * len(words))
+
+
 def sentence_support(answer: Answer) -> tuple[int, int, int, int]:
     """(supported sentences, sentences, precise citations, citations) of one answer."""
     by_n = {c.n: c.passage.text for c in answer.citations}
     supported = precise = cited = 0
     for sentence in answer.sentences:
-        words = squash(_MARKERS.sub("", sentence.text))
-        support = [n for n in sentence.citations if n in by_n and words in squash(by_n[n])]
+        words = _MARKERS.sub("", sentence.text)
+        support = [n for n in sentence.citations if n in by_n and supports(words, by_n[n], answer.mode)]
         supported += bool(support)
         precise += len(support)
         cited += len(sentence.citations)

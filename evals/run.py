@@ -20,7 +20,10 @@ from assistant.index import SearchIndex
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.retrieve import RetrievalMode
 from assistant.service import Assistant
+from assistant.llm import make_chat_model
+from evals import charts
 from evals.baseline import Baseline
+from evals.candidates import CANDIDATES_PATH, import_feedback
 from evals.gold import GoldQuestion, load_gold
 from evals.metrics import answer_metrics, retrieval_metrics
 from ingest.clean import clean_document
@@ -52,8 +55,25 @@ class Run:
         ingest(self.settings, store, lambda: self.embedder, progress=False, log=lambda _: None)
         self.index = SearchIndex.open(self.settings, store)
 
-    def assistant(self, mode: RetrievalMode = RetrievalMode(), policy: AnswerPolicy = AnswerPolicy()) -> Assistant:
-        return Assistant(self.index, self.embedder, mode, policy)
+    def assistant(
+        self, mode: RetrievalMode = RetrievalMode(), policy: AnswerPolicy = AnswerPolicy(), llm: bool = False
+    ) -> Assistant:
+        chat_model = make_chat_model(self.settings.llm) if llm and self.settings.llm else None
+        return Assistant(self.index, self.embedder, mode, policy, chat_model)
+
+    def by_type(self, assistant: Assistant, answers: list[Answer]) -> dict[str, dict[str, float]]:
+        """Answer metrics, and hit@5 where it applies, for each type of question."""
+        rows: dict[str, dict[str, float]] = {}
+        for kind in sorted({q.type for q in self.questions}):
+            picked = [(q, a) for q, a in zip(self.questions, answers) if q.type == kind]
+            rows[kind] = answer_metrics([a for _, a in picked], [q.evidence for q, _ in picked])
+            rows[kind]["questions"] = len(picked)
+            answerable = [q for q, _ in picked if q.answerable]
+            if answerable:
+                rankings = [[h.passage.text for h in assistant.search(resolve(q.question, q.history), DEPTH)]
+                            for q in answerable]
+                rows[kind] |= retrieval_metrics(rankings, [q.evidence for q in answerable])
+        return rows
 
     def retrieval(self, assistant: Assistant) -> dict[str, float]:
         answerable = [q for q in self.questions if q.answerable]
@@ -127,7 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
     parser.add_argument("--out", type=Path, default=Path("eval-report"))
     parser.add_argument("--calibrate", action="store_true", help="seuils de refus sur le split dev")
+    parser.add_argument("--limit", type=int, default=0, help="seulement les N premières questions (0 : toutes)")
+    parser.add_argument("--import-feedback", type=Path, metavar="EXPORT",
+                        help="ajouter les avis 👎 exportés (quartiers feedback) aux cas candidats à relire")
     args = parser.parse_args(argv)
+    if args.import_feedback:
+        added = import_feedback(args.import_feedback)
+        print(f"{added} cas candidat(s) ajouté(s) à {CANDIDATES_PATH}, à relire avant de rejoindre le jeu de référence")
+        return 0
     settings = Settings.load()
     split = None if args.split == "all" else args.split
     if args.calibrate:
@@ -135,22 +162,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in calibrate(run, [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]):
             print("  ".join(f"{k} {v:.3f}" for k, v in row.items()))
         return 0
-    run = Run(settings, load_gold(split=split))
-    ours, answers = run.score(run.assistant())
+    questions = load_gold(split=split)
+    run = Run(settings, questions[: args.limit] if args.limit else questions)
+    assistant = run.assistant(llm=True)
+    ours, answers = run.score(assistant)
+    ours["mode_llm"] = sum(a.mode == "llm" for a in answers)
+    ours["llm_sentences_removed"] = sum(len(a.dropped) for a in answers)
     rows = {"ours": ours, "baseline": run.baseline()}
     for name, mode in ABLATIONS.items():
         rows[name] = run.retrieval(run.assistant(mode))
-    print(f"split {args.split}: {len(run.questions)} questions\n")
+    types = run.by_type(assistant, answers)
+    print(f"split {args.split}: {len(run.questions)} questions ({'LLM ' + settings.llm if settings.llm else 'extractif'})\n")
     print(table(rows))
+    if settings.llm:
+        print(f"\nréponses LLM gardées : {ours['mode_llm']}, phrases inventées retirées : {ours['llm_sentences_removed']}")
     args.out.mkdir(parents=True, exist_ok=True)
-    metrics = ours | {"baseline": rows["baseline"], "ablations": {n: rows[n] for n in ABLATIONS}}
+    metrics = ours | {"baseline": rows["baseline"], "ablations": {n: rows[n] for n in ABLATIONS}, "by_type": types}
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf-8")
-    (args.out / "report.md").write_text(_report(args.split, run, rows, answers), encoding="utf-8")
+    charts.ours_vs_baseline(ours, rows["baseline"], args.out / "ours_vs_baseline.png")
+    charts.by_type(types, args.out / "by_type.png")
+    (args.out / "report.md").write_text(_report(args.split, run, rows, answers, types), encoding="utf-8")
+    print(f"\nrapport : {args.out / 'report.md'}")
     return 0
 
 
-def _report(split: str, run: Run, rows, answers: list[Answer]) -> str:
-    lines = [f"# Évaluation ({split}, {len(run.questions)} questions)\n", table(rows), "\n## Échecs\n"]
+def _report(split: str, run: Run, rows, answers: list[Answer], types) -> str:
+    lines = [f"# Évaluation ({split}, {len(run.questions)} questions)\n", table(rows),
+             "\n![quartiers contre la référence](ours_vs_baseline.png)\n", "## Par type de question\n",
+             "| type | questions | hit@5 | refusal_accuracy | evidence_cited | crag_score |", "|---|---|---|---|---|---|"]
+    for kind, m in types.items():
+        hit = f"{m['hit@5']:.3f}" if "hit@5" in m else ""
+        lines.append(f"| {kind} | {m['questions']} | {hit} | {m['refusal_accuracy']:.3f} | "
+                     f"{m['evidence_cited']:.3f} | {m['crag_score']:.3f} |")
+    lines += ["\n![par type](by_type.png)\n", "## Échecs\n"]
     for q, a in zip(run.questions, answers):
         cited = [c.passage.text for c in a.citations]
         ok = (a.refused and not q.answerable) or (

@@ -31,3 +31,13 @@ def test_answer_metrics_crag_and_refusals():
     assert m["refusal_accuracy"] == 3 / 4 and m["false_refusal_rate"] == 0.0
     assert m["citation_recall"] == 2 / 3 and m["quotes_in_passage"] == 2 / 3
     assert m["evidence_cited"] == 0.5
+
+
+def test_llm_sentences_are_judged_by_words_and_numbers():
+    from evals.metrics import supports
+
+    passage = "La convention pluriannuelle avec l'ANRU a été signée le 9 juillet 2020."
+    assert supports("La convention avec l'ANRU a été signée en juillet 2020", passage, "llm")
+    assert not supports("La convention avec l'ANRU a été signée en juillet 2021", passage, "llm")
+    assert not supports("Le budget du contrat atteint douze millions d'euros", passage, "llm")
+    assert not supports("La convention avec l'ANRU a été signée en juillet 2020", passage, "extractive")
