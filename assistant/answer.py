@@ -168,8 +168,9 @@ class ExtractiveAnswerer:
             pid = unit.hit.passage.id
             best[pid] = max(best.get(pid, 0.0), unit.coverage)
         top = max(h.score for h in hits) or 1.0
-        scored = sorted(hits, key=lambda h: -(h.score / top + weight * best.get(h.passage.id, 0.0)))
-        return [Hit(rank, h.passage, h.score / top + weight * best.get(h.passage.id, 0.0)) for rank, h in enumerate(scored, 1)]
+        scores = {h.passage.id: h.score / top + weight * best.get(h.passage.id, 0.0) for h in hits}
+        ordered = sorted(hits, key=lambda h: -scores[h.passage.id])
+        return [Hit(rank, h.passage, scores[h.passage.id]) for rank, h in enumerate(ordered, 1)]
 
     def evidence_strength(self, question: str, hits: Sequence[Hit]) -> float:
         """Coverage of the best unit that has the kind of content the question asks for."""
@@ -184,7 +185,7 @@ class ExtractiveAnswerer:
         chosen = [lead]
         wants_list = bool(_LIST_QUESTION.search(question))
         if lead.is_item or wants_list:
-            chosen += self._list_items(lead, units, question)
+            chosen += self._list_items(lead, units)
         if len(chosen) == 1:
             chosen += [
                 u for u in units[1:] if not _overlaps(u, chosen) and u.coverage >= self.policy.min_coverage
@@ -204,7 +205,7 @@ class ExtractiveAnswerer:
             ]
         return units[0] if units else None
 
-    def _list_items(self, lead: Unit, units: list[Unit], question: str) -> list[Unit]:
+    def _list_items(self, lead: Unit, units: list[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
         siblings = [
             u for u in units
