@@ -49,24 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="sans barre de progression")
     ingest.set_defaults(run=_run_ingest)
 
-    search = commands.add_parser("search", help="chercher les passages les plus proches d'une question")
-    search.add_argument("query", nargs="?", metavar="QUESTION")
+    search = _question_command(
+        commands, "search", "query", "chercher les passages les plus proches d'une question", _run_search
+    )
     search.add_argument("-k", type=int, default=5, help="nombre de passages (défaut : 5)")
-    search.add_argument(
-        "--json",
-        action="store_true",
-        help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
+    _question_command(
+        commands, "ask", "question", "poser une question : réponse citée, phrase par phrase", _run_ask
     )
-    search.set_defaults(run=_run_search)
-
-    ask = commands.add_parser("ask", help="poser une question : réponse citée, phrase par phrase")
-    ask.add_argument("question", nargs="?", metavar="QUESTION")
-    ask.add_argument(
-        "--json",
-        action="store_true",
-        help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
-    )
-    ask.set_defaults(run=_run_ask)
 
     serve = commands.add_parser("serve", help="ouvrir le chat web (indexe d'abord le corpus si besoin)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
@@ -82,6 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(run=lambda args, _settings: _run_eval(args.options), options=[])
     return parser
+
+
+def _question_command(commands, name: str, dest: str, help_text: str, run) -> argparse.ArgumentParser:
+    """A command taking one QUESTION, or with ``--json`` and none, one per line of stdin."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument(dest, nargs="?", metavar="QUESTION")
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help="sortie JSON ; sans QUESTION, lit une question par ligne sur l'entrée standard",
+    )
+    command.set_defaults(run=run)
+    return command
 
 
 def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
