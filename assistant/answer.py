@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex, tokenize
@@ -113,6 +114,7 @@ class ExtractiveAnswerer:
         self.glossary = glossary or Glossary()
         self.synonyms = default_synonyms()
         self.policy = policy
+        self._scored = lru_cache(maxsize=16)(self._score_units)
 
     def _concepts(self, question: str) -> list[tuple[float, frozenset[str], frozenset[str]]]:
         """(weight, tokens that match, long-form tokens) per question token.  A token is matched
@@ -138,8 +140,12 @@ class ExtractiveAnswerer:
                 found += weight / 2
         return found / total
 
-    def score_units(self, question: str, hits: Sequence[Hit]) -> list[Unit]:
-        """All units of the hits, best first."""
+    def score_units(self, question: str, hits: Sequence[Hit]) -> tuple[Unit, ...]:
+        """All units of the hits, best first.  One ``ask`` scores the same hits twice (evidence
+        strength for the scope check, then the answer): the result is kept for the last calls."""
+        return self._scored(question, tuple(hits))
+
+    def _score_units(self, question: str, hits: tuple[Hit, ...]) -> tuple[Unit, ...]:
         concepts = self._concepts(question)
         definition = bool(_DEFINITION_QUESTION.search(question))
         scored: list[Unit] = []
@@ -157,7 +163,7 @@ class ExtractiveAnswerer:
                     score += self.policy.definition_bonus
                 scored.append(_with(unit, coverage, score))
                 previous = unit
-        return sorted(scored, key=lambda u: -u.score)
+        return tuple(sorted(scored, key=lambda u: -u.score))
 
     def rerank(self, question: str, hits: Sequence[Hit], weight: float = RERANK_WEIGHT) -> list[Hit]:
         """Hits re-ordered by fused score (scaled to 1) plus ``weight`` x best unit coverage."""
@@ -192,7 +198,7 @@ class ExtractiveAnswerer:
             ][: self.policy.max_prose - 1]
         return compose(question, chosen)
 
-    def _best(self, question: str, units: list[Unit]) -> Unit | None:
+    def _best(self, question: str, units: Sequence[Unit]) -> Unit | None:
         """The best unit, among those holding a figure or a date when the question asks one.
         A figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
         if _DATE_QUESTION.search(question):
@@ -205,7 +211,7 @@ class ExtractiveAnswerer:
             ]
         return units[0] if units else None
 
-    def _list_items(self, lead: Unit, units: list[Unit]) -> list[Unit]:
+    def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
         siblings = [
             u for u in units
