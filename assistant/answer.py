@@ -36,10 +36,23 @@ _LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _FIGURE_QUESTION = re.compile(
-    r"\b(combien|nombre|taux|montant|budget|pourcentage|part|chiffre|population|coût|cout)\b",
+    r"\b(combien|nombre|taux|montant|budget|pourcentage|part|chiffre|population|coût|cout|"
+    r"revenu|revenus|médian|median|salaire|prix|tarif|superficie)\b",
     re.IGNORECASE,
 )
 _DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
+# Answer types a sentence must hold before it can answer: a time of day, a person's name.
+_TIME_QUESTION = re.compile(
+    r"\b(quel(le)?s? (sont )?(les )?horaires|[àa] quelle heure|(horaires?|heures?) d'ouverture)\b", re.IGNORECASE
+)
+_TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
+_PERSON_QUESTION = re.compile(
+    r"\b(comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu'])\s*(le |la |l')?"
+    r"(délégué|déléguée|maire|président|présidente|directeur|directrice|préfet|préfète|responsable|"
+    r"chef|cheffe|élu|élue|adjoint|adjointe|coordinateur|coordinatrice|sous-préfet|sous-préfète)\b",
+    re.IGNORECASE,
+)
+_PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
 _DEFINITION_QUESTION = re.compile(
     r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
     r"ça veut dire|ca veut dire|\bkoi\b",
@@ -199,8 +212,14 @@ class ExtractiveAnswerer:
         return compose(question, chosen)
 
     def _best(self, question: str, units: Sequence[Unit]) -> Unit | None:
-        """The best unit, among those holding a figure or a date when the question asks one.
-        A figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
+        """The best unit, among those holding what the question asks for: a time of day, a
+        person's name, a date or a figure.  A figure must also be *of* what is asked: "quel est
+        le budget" needs "budget" near it."""
+        question = question.replace("’", "'")
+        if _TIME_QUESTION.search(question):
+            units = [u for u in units if _TIME_OF_DAY.search(u.text)]
+        if _PERSON_QUESTION.search(question):
+            units = [u for u in units if _PERSON_NAME.search(u.text)]
         if _DATE_QUESTION.search(question):
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif _FIGURE_QUESTION.search(question):

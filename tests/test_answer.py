@@ -116,6 +116,60 @@ def test_a_figure_question_without_a_figure_is_refused(answerer):
     assert not answer.citations and [h.passage.id for h in answer.further_reading] == ["asv", "pre"]
 
 
+PERMANENCES = passage(
+    "permanences",
+    "Mise en place de permanences des Maisons France Services dans les QPV. La déléguée du préfet "
+    "anime le comité technique avec la direction du développement social local.",
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "quels sont les horaires des permanences France Services ?",
+        "à quelle heure ouvrent les permanences France Services ?",
+        "comment s'appelle la déléguée du préfet ?",
+        "qui est la déléguée du préfet ?",
+    ],
+)
+def test_a_time_or_a_name_question_without_one_is_refused(answerer, question):
+    assert answerer.answer(question, [Hit(1, PERMANENCES, 1.0)]).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        (
+            "quels sont les horaires des permanences France Services ?",
+            "Les permanences France Services sont ouvertes le mardi de 9 h à 12 h.",
+            "9 h à 12 h",
+        ),
+        (
+            "comment s'appelle la déléguée du préfet ?",
+            "La déléguée du préfet, Mme Martin, anime le comité technique.",
+            "Mme Martin",
+        ),
+    ],
+)
+def test_a_time_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
+    answer = answerer.answer(question, [Hit(1, PERMANENCES, 1.0), Hit(2, passage("x", text), 0.5)])
+    assert_grounded(answer)
+    assert expected in answer.sentences[0].text
+
+
+def test_a_sentence_merely_mentioning_hours_answers_a_question_that_does_not_ask_for_them(answerer):
+    text = "La garde d'enfants reste difficile, avec une offre inadaptée aux horaires atypiques."
+    answer = answerer.answer(
+        "je travaille en horaires décalés, qui peut garder mon enfant ?", [Hit(1, passage("garde", text), 1.0)]
+    )
+    assert_grounded(answer)
+
+
+def test_a_median_income_question_needs_that_figure(answerer):
+    text = "Le revenu des habitants de Saint-Michel est plus faible que dans le reste de la ville."
+    assert answerer.answer("quel est le revenu médian des habitants ?", [Hit(1, passage("r", text), 1.0)]).refused
+
+
 def test_weak_evidence_is_refused(answerer):
     assert answerer.answer("qui a gagné la coupe de football ?", hits("axes", "pre")).refused
 
