@@ -224,9 +224,12 @@ class ExtractiveAnswerer:
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif _FIGURE_QUESTION.search(question):
             measured = _measured_tokens(question)
+            counted = {t for w in _COUNTED.findall(question) for t in tokenize(w)}
             units = [
                 u for u in units
-                if _DIGIT.search(u.text) and measured <= set(tokenize(u.text + " " + " ".join(u.hit.passage.section)))
+                if _DIGIT.search(u.text)
+                and measured <= set(tokenize(u.text + " " + " ".join(u.hit.passage.section)))
+                and (not counted or _counts(u.text, counted))
             ]
         return units[0] if units else None
 
@@ -291,6 +294,18 @@ def _measured_tokens(question: str) -> set[str]:
     words = [w for w in _FIGURE_QUESTION.findall(question) if w.lower() not in _GENERIC_FIGURE_WORDS]
     words += _COUNTED.findall(question)
     return {t for w in words for t in tokenize(w)}
+
+
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
+
+
+def _counts(text: str, counted: set[str]) -> bool:
+    """Whether a number in ``text`` counts what was asked: "50 partenaires", not "3 jours"."""
+    for number in _NUMBER.finditer(text):
+        following = text[number.end():].split()[:3]
+        if counted & set(tokenize(" ".join(following))):
+            return True
+    return False
 
 
 def _covers(matches: frozenset[str], long_form: frozenset[str], tokens: set[str]) -> bool:

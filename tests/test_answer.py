@@ -170,6 +170,16 @@ def test_a_median_income_question_needs_that_figure(answerer):
     assert answerer.answer("quel est le revenu médian des habitants ?", [Hit(1, passage("r", text), 1.0)]).refused
 
 
+def test_a_count_needs_a_number_of_the_thing_counted(answerer):
+    text = "Accueil des élèves exclus du collège de plus de 3 jours. Le collège Jean Monnet accueille des élèves."
+    p = passage("college", text)
+    assert answerer.answer("combien d'élèves compte le collège Jean Monnet ?", [Hit(1, p, 1.0)]).refused
+    counted = passage("college2", "Le collège Jean Monnet accueille 420 élèves cette année.")
+    answer = answerer.answer("combien d'élèves compte le collège Jean Monnet ?", [Hit(1, p, 1.0), Hit(2, counted, 0.5)])
+    assert_grounded(answer)
+    assert "420 élèves" in answer.sentences[0].text
+
+
 def test_weak_evidence_is_refused(answerer):
     assert answerer.answer("qui a gagné la coupe de football ?", hits("axes", "pre")).refused
 
