@@ -171,7 +171,10 @@ class Assistant:
             return refusal(question, (), NOT_FRENCH)
         if not engine.index.passages:
             return refusal(question, (), EMPTY_INDEX)
-        resolved = engine.llm.rewrite_followup(cleaned, history) if engine.llm else resolve(cleaned, history)
+        if engine.llm is not None:
+            resolved = engine.llm.rewrite_followup(cleaned, history)
+        else:
+            resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
         strong = engine.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE

@@ -57,9 +57,10 @@ class LoadReport:
         kinds = ", ".join(f"{kind} : {n}" for kind, n in self.errors.most_common()) or "aucune"
         return (
             f"{self.clients} clients, {self.seconds:.1f} s : {self.done} réponses "
-            f"({self.done / self.seconds if self.seconds else 0:.2f}/s), dont {self.refused} refus\n"
-            f"temps de réponse : p50 {self.percentile(50):.2f} s, p95 {self.percentile(95):.2f} s, "
-            f"max {max(self.latencies, default=0.0):.2f} s\n"
+            f"({self.done / self.seconds if self.seconds else 0:.2f}/s), "
+            f"dont {self.refused} refus\n"
+            f"temps de réponse : p50 {self.percentile(50):.2f} s, "
+            f"p95 {self.percentile(95):.2f} s, max {max(self.latencies, default=0.0):.2f} s\n"
             f"erreurs : {errors} ({kinds}) ; rejets par la file d'attente : {self.rejected}"
         )
 
@@ -84,7 +85,7 @@ def run_clients(
     report = LoadReport(clients, 0.0)
     lock = threading.Lock()
     connected = threading.Barrier(clients + 1)
-    deadline: list[float] = []
+    deadline = [math.inf]  # set when every client is connected
 
     def client_loop(number: int) -> None:
         client = None
@@ -116,6 +117,7 @@ def run_clients(
             except Exception as error:
                 with lock:
                     report.errors[error.__class__.__name__] += 1
+                time.sleep(0.1)  # a server gone away must not turn this into a busy loop
                 continue
             elapsed = time.perf_counter() - began
             with lock:
@@ -128,16 +130,15 @@ def run_clients(
     threads = [threading.Thread(target=client_loop, args=(n,), daemon=True) for n in range(clients)]
     for thread in threads:
         thread.start()
-    began = time.monotonic()
-    deadline.append(began + seconds)  # set before the clients are released
     try:
         connected.wait(CONNECT_TIMEOUT)  # every client connected (or failed to): the clock starts
     except threading.BrokenBarrierError:
         pass
     began = time.monotonic()
     deadline[0] = began + seconds
+    give_up = began + seconds + timeout + 30  # bounded, whatever the server does
     for thread in threads:
-        thread.join(seconds + timeout + 30)
+        thread.join(max(0.0, give_up - time.monotonic()))
     report.seconds = time.monotonic() - began
     if any(thread.is_alive() for thread in threads):
         report.errors["client bloqué"] += sum(thread.is_alive() for thread in threads)
@@ -166,7 +167,9 @@ def load_test(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m evals.load", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--timeout", type=float, default=REQUEST_TIMEOUT, help="per request")

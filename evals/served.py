@@ -84,7 +84,8 @@ def tree_rss_kib(pid: int) -> int:
 
 
 class ServedApp:
-    """``with ServedApp(env) as app:`` a running ``quartiers serve``; ``app.url``, ``app.peak_rss_kib``."""
+    """``with ServedApp(env) as app:`` a running ``quartiers serve`` at ``app.url``; its peak
+    memory so far in ``app.peak_rss_kib``."""
 
     def __init__(
         self,
@@ -143,7 +144,9 @@ class ServedApp:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"quartiers serve ne répond pas sur {self.url} après {self.ready_timeout:.0f} s")
+        raise TimeoutError(
+            f"quartiers serve ne répond pas sur {self.url} après {self.ready_timeout:.0f} s"
+        )
 
     def _sample(self) -> None:
         while not self._stop.is_set() and self.process.poll() is None:

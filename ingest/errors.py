@@ -17,7 +17,7 @@ class LoadError(IngestError):
 
 
 class StoreUnavailable(IngestError):
-    """The Chroma server cannot be reached.  ``url`` is the server's address (QUARTIERS_CHROMA_URL)."""
+    """The Chroma server cannot be reached.  ``url``: its address (QUARTIERS_CHROMA_URL)."""
 
     def __init__(self, url: str, detail: str = "") -> None:
         because = f" ({detail})" if detail else ""

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -51,9 +50,10 @@ class ChromaServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = path.with_suffix(".log")
+        command = [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1"]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
+                [*command, "--port", str(self.port)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -237,4 +237,3 @@ def test_a_server_lost_while_serving_gets_a_french_refusal_naming_it(tmp_path, c
     assert chroma.url in lost["answer"] and "ne répond pas" in lost["answer"]
     with pytest.raises(StoreUnavailable, match="injoignable"):  # the library's own error
         assistant.ask(QUESTIONS[1])
-    shutil.rmtree(tmp_path / "data", ignore_errors=True)

@@ -148,7 +148,9 @@ def test_the_assistant_answers_from_a_document_another_process_ingested(
 
     # Another process: its own store object, the same collection.
     (settings.corpus / "france-services.md").write_text(NEW_DOCUMENT, encoding="utf-8")
-    report = ingest(settings, make_store(settings), lambda: fake_embedder, progress=False, log=print)
+    report = ingest(
+        settings, make_store(settings), lambda: fake_embedder, progress=False, log=print
+    )
     assert report.indexed == ["france-services.md"]
 
     after = assistant.ask(NEW_QUESTION)
