@@ -1,7 +1,7 @@
 """The ``quartiers`` command: a thin shell over the library.  Messages are French.
 
 Exit status: 0 success; 1 some files could not be ingested (the others were); 2 bad usage or
-bad input (argparse, empty query).
+bad input (argparse, empty query), or a Chroma server that does not answer.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingest.config import Settings
+from ingest.errors import StoreUnavailable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.run(args, Settings.load())
-    except ValueError as error:  # configuration or query errors: the message says what to fix
+    except (ValueError, StoreUnavailable) as error:  # the message says what to fix
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -60,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="ouvrir le chat web (indexe d'abord le corpus si besoin)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (défaut : 7860)")
+    serve.add_argument(
+        "--no-ingest",
+        action="store_true",
+        help="ne pas indexer le corpus au démarrage (répliques derrière un serveur Chroma : "
+        "un seul job lance « quartiers ingest »)",
+    )
     serve.set_defaults(run=_run_serve)
 
     feedback = commands.add_parser("feedback", help="exporter les avis 👎 en cas de test candidats (JSONL)")
@@ -171,7 +178,7 @@ def _run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.web import serve
 
-    serve(settings, args.host, args.port)
+    serve(settings, args.host, args.port, ingest_first=not args.no_ingest)
     return 0
 
 

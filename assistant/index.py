@@ -4,11 +4,18 @@ Chroma stays the single source of truth.  The French BM25 index is derived from 
 stored there and saved under ``<data dir>/lexical/<collection>``, with a fingerprint of the
 collection's file records; when the fingerprint no longer matches (another process or replica
 ingested), it is rebuilt from Chroma on open.  Opening never re-embeds anything.
+
+A long-running process (the web app, ``ask --json`` on standard input) holds a ``LiveIndex``:
+it compares the store's fingerprint with the one its index was opened at, at most every
+``QUARTIERS_REFRESH_SECONDS``, and swaps in a freshly opened index when they differ.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,25 +38,97 @@ def lexical_dir(settings: Settings, store: PassageStore) -> Path:
 
 @dataclass
 class SearchIndex:
-    """Everything retrieval needs, loaded once per process."""
+    """Everything retrieval needs, as the store was when it was opened.  Never changed after."""
 
     store: PassageStore
     lexical: LexicalIndex
     passages: dict[str, Passage]
     glossary: Glossary
+    fingerprint: str = ""  # the store's fingerprint when the index was opened
 
     @classmethod
     def open(cls, settings: Settings, store: PassageStore) -> SearchIndex:
+        # The fingerprint is taken before the passages are read: an ingest that lands while
+        # they are read changes the store's fingerprint, so a LiveIndex will read them again.
+        fingerprint = store_fingerprint(store)
         passages = {p.id: p for p in store.iter_passages()}
-        lexical = load_or_build_lexical(settings, store, passages.values())
+        lexical = load_or_build_lexical(settings, store, passages.values(), fingerprint)
         glossary = Glossary.load()
         glossary.add_corpus_definitions(p.text for p in passages.values())
-        return cls(store, lexical, passages, glossary)
+        return cls(store, lexical, passages, glossary, fingerprint)
 
 
-def load_or_build_lexical(settings: Settings, store: PassageStore, passages=None) -> LexicalIndex:
-    """The saved lexical index if it matches the store, else a fresh one (saved for next time)."""
-    fingerprint = store_fingerprint(store)
+class LiveIndex:
+    """The ``SearchIndex`` of a store that other processes may change while this one runs.
+
+    ``current()`` compares the store's fingerprint (one small read: the file records) with the
+    index's, at most every ``every`` seconds (0: at each call; negative: never), and when they
+    differ opens a new index and swaps it in with one assignment.  A caller keeps the index it
+    got for the whole of its request, so no request ever sees a half-built or mixed index.  One
+    thread at a time checks and reopens; the others go on with the previous index meanwhile.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        reopen: Callable[[], SearchIndex],
+        fingerprint: Callable[[], str],
+        every: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._index = index
+        self._reopen = reopen
+        self._fingerprint = fingerprint
+        self.every = every
+        self._clock = clock
+        self._checked = clock()
+        self._lock = threading.Lock()
+        self.reopened = 0  # how many times a new index was swapped in
+
+    @classmethod
+    def open(cls, settings: Settings, store: PassageStore) -> LiveIndex:
+        return cls(
+            SearchIndex.open(settings, store),
+            lambda: SearchIndex.open(settings, store),
+            lambda: store_fingerprint(store),
+            settings.refresh_seconds,
+        )
+
+    @classmethod
+    def fixed(cls, index: SearchIndex) -> LiveIndex:
+        """An index that is never reopened (evaluations, tests)."""
+        return cls(index, lambda: index, lambda: index.fingerprint, -1)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The index in use, without checking the store."""
+        return self._index
+
+    def current(self) -> SearchIndex:
+        """The index in use, reopened first if the store changed since it was opened."""
+        if self.every < 0 or self._clock() - self._checked < self.every:
+            return self._index
+        if not self._lock.acquire(blocking=False):  # another thread is checking or reopening
+            return self._index
+        try:
+            self._checked = self._clock()
+            if self._fingerprint() != self._index.fingerprint:
+                self._index = self._reopen()  # the swap: one reference assignment
+                self.reopened += 1
+        finally:
+            self._lock.release()
+        return self._index
+
+
+def load_or_build_lexical(
+    settings: Settings, store: PassageStore, passages=None, fingerprint: str | None = None
+) -> LexicalIndex:
+    """The saved lexical index if it matches the store, else a fresh one (saved for next time).
+
+    ``passages`` (all of the store's) and ``fingerprint`` (taken before they were read) are
+    read from the store when not given."""
+    if fingerprint is None:
+        fingerprint = store_fingerprint(store)
     directory = lexical_dir(settings, store)
     try:
         index = LexicalIndex.load(directory)

@@ -2,7 +2,11 @@
 
 ``Assistant.ask`` validates the question, resolves a follow-up with the history, retrieves
 passages and answers with citations: extractively by default, through a verified LLM when one
-is configured.  Bad input never raises: it gets a refused answer whose message says why.
+is configured.  Bad input never raises: it gets a refused answer whose message says why.  A
+Chroma server that does not answer raises ``ingest.errors.StoreUnavailable``.
+
+Given a ``LiveIndex``, the assistant follows the store: each question is answered over the
+index current when it arrived (see ``assistant.index.LiveIndex``).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -18,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answer import AnswerPolicy, ExtractiveAnswerer, refusal
 from assistant.followup import resolve
 from assistant.grounding import without_instructions
-from assistant.index import SearchIndex
+from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
 from assistant.scope import ScopeGuard
@@ -39,22 +43,34 @@ NOT_FRENCH = (
 )
 
 
+@dataclass(frozen=True)
+class _Engine:
+    """Retrieval and answering over one ``SearchIndex``; rebuilt when the index is reopened."""
+
+    index: SearchIndex
+    retriever: Retriever
+    answerer: ExtractiveAnswerer
+    llm: LLMAnswerer | None
+
+
 class Assistant:
     """Retrieval and answering over one index, models loaded once."""
 
     def __init__(
         self,
-        index: SearchIndex,
+        index: SearchIndex | LiveIndex,
         embedder: Embeddings,
         mode: RetrievalMode = RetrievalMode(),
         policy: AnswerPolicy = AnswerPolicy(),
         chat_model: BaseChatModel | None = None,
     ) -> None:
-        self.index = index
-        self.retriever = Retriever(index, embedder, mode)
-        self.answerer = ExtractiveAnswerer(index.lexical, index.glossary, policy)
-        self.scope = ScopeGuard(embedder, index.store)
-        self.llm = LLMAnswerer(chat_model, self.answerer) if chat_model is not None else None
+        self.live = index if isinstance(index, LiveIndex) else LiveIndex.fixed(index)
+        self.embedder = embedder
+        self.mode = mode
+        self.policy = policy
+        self.chat_model = chat_model
+        self.scope = ScopeGuard(embedder, self.live.index.store)
+        self._engine = self._build(self.live.index)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: PassageStore | None = None) -> Assistant:
@@ -62,14 +78,48 @@ class Assistant:
 
         store = store or make_store(settings)
         chat_model = make_chat_model(settings.llm) if settings.llm else None
-        return cls(SearchIndex.open(settings, store), make_embedder(settings), chat_model=chat_model)
+        return cls(LiveIndex.open(settings, store), make_embedder(settings), chat_model=chat_model)
+
+    def _build(self, index: SearchIndex) -> _Engine:
+        answerer = ExtractiveAnswerer(index.lexical, index.glossary, self.policy)
+        llm = LLMAnswerer(self.chat_model, answerer) if self.chat_model is not None else None
+        return _Engine(index, Retriever(index, self.embedder, self.mode), answerer, llm)
+
+    def _current(self) -> _Engine:
+        """The engine over the current index (the store is checked, see ``LiveIndex``)."""
+        index = self.live.current()
+        engine = self._engine
+        if engine.index is not index:
+            engine = self._engine = self._build(index)  # two threads may both build: harmless
+        return engine
+
+    # The parts in use, for callers that show them (the web app's documents and glossary).
+    @property
+    def index(self) -> SearchIndex:
+        return self._engine.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._engine.retriever
+
+    @property
+    def answerer(self) -> ExtractiveAnswerer:
+        return self._engine.answerer
+
+    @property
+    def llm(self) -> LLMAnswerer | None:
+        return self._engine.llm
 
     def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
         """Hybrid retrieval, then re-ranking of the candidates by their best sentence."""
-        if not self.retriever.mode.rerank:
-            return self.retriever.search(query, k, filters)
-        candidates = self.retriever.search(query, max(k, RERANK_DEPTH), filters)
-        return self.answerer.rerank(query, candidates)[:k]
+        return self._search(self._current(), query, k, filters)
+
+    @staticmethod
+    def _search(engine: _Engine, query: str, k: int, filters: SearchFilter) -> list[Hit]:
+        if not engine.retriever.mode.rerank:
+            return engine.retriever.search(query, k, filters)
+        candidates = engine.retriever.search(query, max(k, RERANK_DEPTH), filters)
+        return engine.answerer.rerank(query, candidates)[:k]
 
     def ask(
         self, question: str, history: Sequence[str] = (), filters: SearchFilter = SearchFilter()
@@ -87,22 +137,23 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Verified sentences as soon as they are ready (LLM mode), then the complete answer."""
         began = time.perf_counter()
-        prepared = self._prepare(question, history, filters)
+        engine = self._current()  # one index for the whole question, even if another is swapped in
+        prepared = self._prepare(engine, question, history, filters)
         if isinstance(prepared, Answer):
             final = prepared
-        elif self.llm is not None:
+        elif engine.llm is not None:
             final = None
-            for item in self.llm.stream(*prepared):
+            for item in engine.llm.stream(*prepared):
                 if isinstance(item, Answer):
                     final = item
                 else:
                     yield item
         else:
-            final = self.answerer.answer(*prepared)
+            final = engine.answerer.answer(*prepared)
         yield replace(final, question=question, elapsed_ms=(time.perf_counter() - began) * 1000)
 
     def _prepare(
-        self, question: str, history: Sequence[str], filters: SearchFilter
+        self, engine: _Engine, question: str, history: Sequence[str], filters: SearchFilter
     ) -> Answer | tuple[str, list[Hit]]:
         """A refusal for bad or out-of-scope input, else (resolved question, hits) to answer."""
         if len(question) > MAX_QUESTION_CHARS:
@@ -118,13 +169,16 @@ class Assistant:
             return refusal(question, (), f"Je n'ai pas compris : {error}")
         if _looks_english(cleaned):
             return refusal(question, (), NOT_FRENCH)
-        if not self.index.passages:
+        if not engine.index.passages:
             return refusal(question, (), EMPTY_INDEX)
-        resolved = self.llm.rewrite_followup(cleaned, history) if self.llm else resolve(cleaned, history)
+        if engine.llm is not None:
+            resolved = engine.llm.rewrite_followup(cleaned, history)
+        else:
+            resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
-        hits = without_instructions(self.search(resolved, ANSWER_DEPTH, filters))
-        strong = self.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE
-        if not strong and self.scope.is_out_of_scope(self.index.glossary.expand(resolved)):
+        hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
+        strong = engine.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE
+        if not strong and self.scope.is_out_of_scope(engine.index.glossary.expand(resolved)):
             return refusal(question, hits)
         return resolved, hits
 

@@ -31,12 +31,13 @@ from fastapi.routing import APIRoute
 from assistant.answer import refusal
 from assistant.feedback import FeedbackStore
 from assistant.glossary import is_short_form, key
-from assistant.index import SearchIndex
+from assistant.index import LiveIndex, SearchIndex
 from assistant.lexical import tokenize
 from assistant.records import Answer, Sentence
 from assistant.retrieve import SearchFilter
 from assistant.service import MAX_QUESTION_CHARS, Assistant
 from ingest.config import Settings
+from ingest.errors import StoreUnavailable
 from ingest.load import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,14 @@ AUTHORITIES = (
 )
 
 ERROR_MESSAGE = "Une erreur est survenue pendant la recherche. Réessayez dans un instant."
+
+
+def unavailable_message(error: StoreUnavailable) -> str:
+    """What the chat says when the Chroma server does not answer."""
+    return (
+        f"La base des documents (serveur Chroma {error.url}) ne répond pas : réessayez dans un "
+        "instant, et si cela dure, prévenez l'administrateur de l'assistant."
+    )
 
 
 @dataclass(frozen=True)
@@ -414,6 +423,9 @@ def build_app(
     ) -> Answer:
         try:
             return assistant.ask(question, history, filters or SearchFilter())
+        except StoreUnavailable as error:
+            log.error("question sans réponse : %s", error)
+            return refusal(question[:MAX_QUESTION_CHARS], (), unavailable_message(error))
         except Exception:  # the page must stay usable; the log has the details
             log.exception("question en échec : %r", question[:200])
             return refusal(question[:MAX_QUESTION_CHARS], (), ERROR_MESSAGE)
@@ -421,6 +433,9 @@ def build_app(
     def ask_stream(question: str, history: Sequence[str], filters: SearchFilter) -> Iterator:
         try:
             yield from assistant.ask_stream(question, history, filters)
+        except StoreUnavailable as error:
+            log.error("question sans réponse : %s", error)
+            yield refusal(question[:MAX_QUESTION_CHARS], (), unavailable_message(error))
         except Exception:  # the page must stay usable; the log has the details
             log.exception("question en échec : %r", question[:200])
             yield refusal(question[:MAX_QUESTION_CHARS], (), ERROR_MESSAGE)
@@ -730,8 +745,12 @@ def start(
     return demo.local_url
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Index the corpus if needed, load the models once and serve the web chat until interrupted."""
+def serve(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, ingest_first: bool = True
+) -> None:
+    """Index the corpus if needed (unless ``ingest_first`` is false: a replica behind a Chroma
+    server, where one job ingests), load the models once and serve the web chat until
+    interrupted.  The index follows the store: see ``QUARTIERS_REFRESH_SECONDS``."""
     from assistant.llm import make_chat_model
     from ingest.factory import make_embedder, make_store
     from ingest.pipeline import ingest
@@ -740,17 +759,20 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     began = time.perf_counter()
     store = make_store(settings)
     embedder = make_embedder(settings)
-    report = ingest(
-        settings,
-        store,
-        lambda: embedder,
-        progress=sys.stderr.isatty(),
-        log=lambda line: print(line, file=sys.stderr),
-    )
-    if report.failed:
-        print(f"{len(report.failed)} fichier(s) non indexé(s), voir ci-dessus.", file=sys.stderr)
+    if ingest_first:
+        report = ingest(
+            settings,
+            store,
+            lambda: embedder,
+            progress=sys.stderr.isatty(),
+            log=lambda line: print(line, file=sys.stderr),
+        )
+        if report.failed:
+            print(
+                f"{len(report.failed)} fichier(s) non indexé(s), voir ci-dessus.", file=sys.stderr
+            )
     chat_model = make_chat_model(settings.llm) if settings.llm else None
-    assistant = Assistant(SearchIndex.open(settings, store), embedder, chat_model=chat_model)
+    assistant = Assistant(LiveIndex.open(settings, store), embedder, chat_model=chat_model)
     demo = build_app(assistant, settings)
     try:
         url = start(demo, settings, host, port, auth, quiet=True)

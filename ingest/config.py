@@ -36,6 +36,7 @@ class Settings:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL  # a sentence-transformers name or path
     embedding_batch_size: int = 32
     llm: str = ""  # empty: extractive answers; else a LangChain chat model spec
+    refresh_seconds: int = 30  # how often a running app looks for new ingests; 0: each question
     split: SplitSettings = SplitSettings()
 
     @property

@@ -14,3 +14,15 @@ class LoadError(IngestError):
         super().__init__(f"{source} : {reason}")
         self.source = source
         self.reason = reason
+
+
+class StoreUnavailable(IngestError):
+    """The Chroma server cannot be reached.  ``url``: its address (QUARTIERS_CHROMA_URL)."""
+
+    def __init__(self, url: str, detail: str = "") -> None:
+        because = f" ({detail})" if detail else ""
+        super().__init__(
+            f"le serveur Chroma {url} est injoignable{because} : vérifiez qu'il est lancé "
+            "et que QUARTIERS_CHROMA_URL donne la bonne adresse."
+        )
+        self.url = url

@@ -8,11 +8,15 @@ passages change and *complete* after, so a run killed at any moment is finished 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import httpx
+
+from ingest.errors import StoreUnavailable
 from ingest.records import Passage
 
 FILES_SUFFIX = "-files"
@@ -64,20 +68,56 @@ def passage_from_record(passage_id: str, text: str, meta: dict) -> Passage:
     )
 
 
-class PassageStore:
-    """Passages and file records in Chroma (embedded or server, the client decides)."""
+def unreachable(url: str, error: Exception) -> StoreUnavailable:
+    """The French error for a Chroma server at ``url`` that did not answer ``error``."""
+    if isinstance(error, httpx.TimeoutException):
+        return StoreUnavailable(url, "pas de réponse dans le délai")
+    if isinstance(error, httpx.ConnectError):
+        return StoreUnavailable(url, "connexion refusée")
+    return StoreUnavailable(url)
 
-    def __init__(self, client, name: str) -> None:
+
+def _remote(method):
+    """Turn a lost connection to the Chroma server into ``StoreUnavailable`` naming its URL."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as error:
+            if not self.server_url:
+                raise
+            raise unreachable(self.server_url, error) from error
+
+    return call
+
+
+class PassageStore:
+    """Passages and file records in Chroma (embedded or server, the client decides).
+
+    ``server_url`` is the address of the Chroma server, if any: a lost connection then raises
+    ``StoreUnavailable`` naming it, instead of an HTTP library error.
+    """
+
+    def __init__(self, client, name: str, server_url: str = "") -> None:
         self.client = client
         self.name = name
+        self.server_url = server_url
+        self._open_collections()
+
+    @_remote
+    def _open_collections(self) -> None:
         cosine = {"hnsw": {"space": "cosine"}}
-        self._passages = client.get_or_create_collection(
-            name, embedding_function=None, configuration=cosine
+        self._passages = self.client.get_or_create_collection(
+            self.name, embedding_function=None, configuration=cosine
         )
         # Chroma collections need vectors: file records carry a constant 1-d one.
-        self._files = client.get_or_create_collection(name + FILES_SUFFIX, embedding_function=None)
+        self._files = self.client.get_or_create_collection(
+            self.name + FILES_SUFFIX, embedding_function=None
+        )
 
     # -- file records -----------------------------------------------------------------------
+    @_remote
     def file_records(self) -> dict[str, FileRecord]:
         got = self._files.get(include=["metadatas"])
         return {
@@ -85,20 +125,25 @@ class PassageStore:
             for pid, m in zip(got["ids"], got["metadatas"])
         }
 
+    @_remote
     def mark_file(self, source: str, sha256: str, *, complete: bool, passages: int = 0) -> None:
         meta = {"sha256": sha256, "complete": complete, "passages": passages}
         self._files.upsert(ids=[source], embeddings=[[0.0]], metadatas=[meta])
 
+    @_remote
     def forget_file(self, source: str) -> None:
         self._files.delete(ids=[source])
 
     # -- passages ---------------------------------------------------------------------------
+    @_remote
     def count(self) -> int:
         return self._passages.count()
 
+    @_remote
     def ids_of(self, source: str) -> set[str]:
         return set(self._passages.get(where={"source": source}, include=[])["ids"])
 
+    @_remote
     def upsert(self, passages: list[Passage], embeddings: list[list[float]]) -> None:
         for i in range(0, len(passages), _BATCH):
             batch = passages[i : i + _BATCH]
@@ -109,6 +154,7 @@ class PassageStore:
                 metadatas=[passage_metadata(p) for p in batch],
             )
 
+    @_remote
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(ids)
         for i in range(0, len(ids), _BATCH):
@@ -119,15 +165,18 @@ class PassageStore:
         """Every stored passage (for the lexical index and the evaluations)."""
         offset = 0
         while True:
-            got = self._passages.get(
-                include=["documents", "metadatas"], limit=page_size, offset=offset
-            )
+            got = self._page(page_size, offset)
             for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
                 yield passage_from_record(pid, text, meta)
             if len(got["ids"]) < page_size:
                 return
             offset += page_size
 
+    @_remote
+    def _page(self, limit: int, offset: int) -> dict:
+        return self._passages.get(include=["documents", "metadatas"], limit=limit, offset=offset)
+
+    @_remote
     def query(
         self, embedding: list[float], k: int, where: dict | None = None
     ) -> list[tuple[Passage, float]]:
