@@ -4,7 +4,8 @@ The tokeniser folds case and accents, splits at anything but letters and digits,
 stop words and one-letter words (so elided articles go, also the OCR-damaged ``I'activité``
 and ``|'activité``), keeps numbers and acronyms, and stems with the Snowball French stemmer.
 Documents and queries go through the same function, so folding before stemming is consistent
-and makes ``securite`` match ``sécurité``.
+and makes ``securite`` match ``sécurité``.  A numeric date also yields its month's name
+("25/09/2023" is found by "septembre 2023").
 
 The index itself is a ``bm25s.BM25`` built from pre-tokenised passages.  ``save`` writes it
 with bm25s' own format plus the passage ids and a small JSON (format version, tokeniser
@@ -28,7 +29,7 @@ import Stemmer
 from ingest.records import Passage
 
 FORMAT_VERSION = 1
-TOKENIZER_VERSION = "fr-snowball-1"  # bump when tokenize() changes: saved indexes become stale
+TOKENIZER_VERSION = "fr-snowball-2"  # bump when tokenize() changes: saved indexes become stale
 META_FILE = "lexical.json"
 IDS_FILE = "ids.json"
 BM25_DIR = "bm25"
@@ -59,6 +60,9 @@ _LIGATURES = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[^\W_]+")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+_MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 
 _stemmer = Stemmer.Stemmer("french")
 _token_cache: dict[str, str | None] = {}  # raw word -> index token (None: dropped)
@@ -127,7 +131,7 @@ def tokenize(text: str) -> list[str]:
     A stop word written as a lone upper-case word of 2-6 letters is an acronym and is kept;
     inside an all-caps run ("CONTRAT DE VILLE") it is still a stop word.
     """
-    words = _WORD.findall(fold(text))
+    words = _WORD.findall(fold(_NUMERIC_DATE.sub(_spelled_date, text)))
     tokens = []
     for i, word in enumerate(words):
         token = _token(word)
@@ -136,6 +140,15 @@ def tokenize(text: str) -> list[str]:
         if token is not None:
             tokens.append(token)
     return tokens
+
+
+def _spelled_date(match: re.Match) -> str:
+    """ "25/09/2023" also as "25 septembre 2023", so that either form finds the other."""
+    day, month, year = match.groups()
+    if not 1 <= int(month) <= 12:
+        return match.group(0)
+    year = year if len(year) == 4 else "20" + year
+    return f"{match.group(0)} {int(day)} {_MONTHS[int(month) - 1]} {year}"
 
 
 class IndexFormatError(ValueError):

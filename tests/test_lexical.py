@@ -83,6 +83,12 @@ def test_upper_case_stop_word_alone_is_an_acronym_but_not_in_a_heading():
     assert tokenize("LE CONTRAT DE VILLE") == ["contrat", "vill"]
 
 
+def test_a_numeric_date_is_found_by_its_month_name():
+    assert {"septembr", "2023"} <= set(tokenize("le séminaire du 25/09/2023"))
+    assert "septembr" in tokenize("en septembre 2023")
+    assert tokenize("en 31/13/2023") == ["31", "13", "2023"]  # not a date: no month added
+
+
 def test_pres_does_not_collide_with_pre():
     assert tokenize("près de l'école") == tokenize("école")
 
