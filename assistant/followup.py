@@ -17,6 +17,7 @@ _PRONOUNS = re.compile(
     r"\b(ça|ca|cela|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dispositif|cette action|"
     r"il|elle|ils|elles|le|la|les|lui|leur|eux|y|en)\s*(\?|$)|"
     r"\b(qui|comment|quand|où|combien)\s+(le|la|les|l'|l’|y|en)\b|"
+    r"^\s*(ça|ca|cela)\s+(?!veut dire)\w+|"
     r"\b(ce|cet|cette|ces)\s+(dispositif|programme|contrat|démarche|action|instance|comité)s?\b",
     re.IGNORECASE,
 )

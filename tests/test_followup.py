@@ -4,14 +4,16 @@ from assistant.followup import is_followup, resolve
 
 
 @pytest.mark.parametrize(
-    "question", ["Et à Saint-Michel ?", "qui le pilote ?", "qui finance ça ?", "et pour les jeunes ?", "combien ?"]
+    "question", ["Et à Saint-Michel ?", "qui le pilote ?", "qui finance ça ?", "et pour les jeunes ?", "combien ?",
+                 "ça finance quoi concrètement ?"]
 )
 def test_followups_are_recognised(question):
     assert is_followup(question)
 
 
 @pytest.mark.parametrize(
-    "question", ["quelles sont les priorités de l'atelier santé ville ?", "combien d'habitants dans le QPV Saint-Michel ?"]
+    "question", ["quelles sont les priorités de l'atelier santé ville ?", "combien d'habitants dans le QPV Saint-Michel ?",
+                 "ça veut dire quoi contrat de ville ?"]
 )
 def test_standalone_questions_are_left_alone(question):
     assert not is_followup(question)
