@@ -23,9 +23,10 @@ GATE = {  # metric: (direction, threshold)
     "mrr": (">=", 0.75),
     "citation_precision": (">=", 1.0),
     "quotes_in_passage": (">=", 1.0),
-    "refusal_accuracy": (">=", 0.88),
+    "refusal_accuracy": (">=", 0.92),
+    "unanswerable_refused": (">=", 0.85),
     "false_refusal_rate": ("<=", 0.05),
-    "crag_score": (">=", 0.50),
+    "crag_score": (">=", 0.60),
 }
 
 
