@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.records import Passage
@@ -99,7 +99,8 @@ class PassageStore:
     def ids_of(self, source: str) -> set[str]:
         return set(self._passages.get(where={"source": source}, include=[])["ids"])
 
-    def upsert(self, passages: list[Passage], embeddings: list[list[float]]) -> None:
+    def upsert(self, passages: list[Passage], embeddings: Sequence[Sequence[float]]) -> None:
+        """Add or replace ``passages``; ``embeddings`` is a list of vectors or a 2-D array."""
         for i in range(0, len(passages), _BATCH):
             batch = passages[i : i + _BATCH]
             self._passages.upsert(
