@@ -1,0 +1,155 @@
+"""The measured sides of the benchmarks, each run in its own process (``python -m evals.workers``).
+
+Each worker reads the usual ``QUARTIERS_*`` settings, does one thing and prints its figures as
+one JSON line (``evals.measure.emit``); the parent reads that line and the process's peak memory.
+
+- ``ingest``: our ingestion (``ingest.pipeline.ingest``), then the lexical index build;
+- ``query``: open the index, then search and ask every question warm, in-process;
+- ``baseline``: the plain LangChain baseline: load, split, embed, store, then search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from evals.measure import emit, percentile, rss_mb
+
+
+def _questions(path: Path | None, limit: int) -> list[str]:
+    if path is None:
+        from evals.gold import load_gold
+
+        questions = [q.question for q in load_gold()]
+    else:
+        questions = [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return questions[:limit] if limit else questions
+
+
+def _latency(fn, questions: list[str]) -> dict[str, float]:
+    times = []
+    for question in questions:
+        began = time.perf_counter()
+        fn(question)
+        times.append((time.perf_counter() - began) * 1000)
+    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(times)}
+
+
+def ingest_worker(progress: bool = False) -> dict:
+    from assistant.index import load_or_build_lexical
+    from ingest.config import Settings
+    from ingest.factory import make_embedder, make_store
+    from ingest.pipeline import ingest
+
+    settings = Settings.load()
+    store = make_store(settings)
+    report = ingest(settings, store, lambda: make_embedder(settings), progress=progress, log=lambda _: None)
+    began = time.perf_counter()
+    load_or_build_lexical(settings, store)
+    lexical = time.perf_counter() - began
+    return {
+        "files_indexed": len(report.indexed),
+        "files_unchanged": len(report.unchanged),
+        "files_failed": len(report.failed),
+        "passages_added": report.passages_added,
+        "passages_total": report.passages_total,
+        "ingest_s": report.seconds,
+        "embedding_s": report.seconds_embedding,
+        "storing_s": report.seconds_storing,
+        "lexical_s": lexical,
+        "total_s": report.seconds + lexical,
+    }
+
+
+def query_worker(questions: list[str]) -> dict:
+    from assistant.index import SearchIndex, lexical_dir
+    from assistant.lexical import LexicalIndex
+    from assistant.service import Assistant
+    from ingest.config import Settings
+    from ingest.factory import make_embedder, make_store
+
+    settings = Settings.load()
+    began = time.perf_counter()
+    store = make_store(settings)
+    lexical_began = time.perf_counter()
+    LexicalIndex.load(lexical_dir(settings, store))  # the saved index alone, as a replica loads it
+    lexical_load = time.perf_counter() - lexical_began
+    open_began = time.perf_counter()
+    index = SearchIndex.open(settings, store)
+    open_s = time.perf_counter() - open_began
+    rss_open = rss_mb()
+    embedder = make_embedder(settings)
+    assistant = Assistant(index, embedder)
+    ready = time.perf_counter() - began
+    assistant.ask("question de mise en route sur le contrat de ville")  # warm-up
+    search = _latency(lambda q: assistant.search(q, 5), questions)
+    ask = _latency(assistant.ask, questions)
+    return {
+        "passages": store.count(),
+        "lexical_load_s": lexical_load,
+        "open_s": open_s,
+        "ready_s": ready,
+        "rss_after_open_mb": rss_open,
+        "rss_end_mb": rss_mb(),
+        "search": search,
+        "ask": ask,
+    }
+
+
+def baseline_worker(questions: list[str]) -> dict:
+    from evals.baseline import Baseline
+    from ingest.clean import clean_document
+    from ingest.config import Settings
+    from ingest.factory import make_embedder
+    from ingest.load import load_document
+    from ingest.manifest import describe, load_manifest
+    from ingest.pipeline import discover, source_name
+
+    settings = Settings.load()
+    began = time.perf_counter()
+    embedder = make_embedder(settings)
+    model_s = time.perf_counter() - began
+    documents = []
+    manifest = load_manifest(settings.corpus)
+    for path in discover(settings.corpus):
+        source = source_name(path, settings.corpus)
+        try:
+            documents.append(clean_document(load_document(path, describe(source, manifest))))
+        except Exception:  # the baseline sees what our loader can read
+            continue
+    baseline = Baseline(documents, embedder)
+    ingest_s = time.perf_counter() - began - model_s
+    baseline.search("question de mise en route sur le contrat de ville", 5)  # warm-up
+    search = _latency(lambda q: baseline.search(q, 5), questions)
+    ask = _latency(lambda q: baseline.search(q, 1)[0], questions)  # its answer: the top chunk
+    return {
+        "passages_total": len(baseline.chunks),
+        "ingest_s": ingest_s,
+        "embedding_and_storing_s": baseline.index_seconds,
+        "search": search,
+        "ask": ask,
+        "rss_end_mb": rss_mb(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.workers")
+    parser.add_argument("worker", choices=["ingest", "query", "baseline"])
+    parser.add_argument("--questions", type=Path, help="JSONL avec un champ question (défaut : le jeu de référence)")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--progress", action="store_true", help="barre de progression sur stderr (ingest)")
+    args = parser.parse_args(argv)
+    if args.worker == "ingest":
+        emit(ingest_worker(args.progress))
+    elif args.worker == "query":
+        emit(query_worker(_questions(args.questions, args.limit)))
+    else:
+        emit(baseline_worker(_questions(args.questions, args.limit)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
