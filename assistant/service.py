@@ -24,6 +24,7 @@ from assistant.records import Answer, Hit
 from assistant.scope import ScopeGuard
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from ingest.config import Settings
+from ingest.embed import QueryCache
 from ingest.store import PassageStore
 
 MAX_QUESTION_CHARS = 1000
@@ -51,6 +52,7 @@ class Assistant:
         chat_model: BaseChatModel | None = None,
     ) -> None:
         self.index = index
+        embedder = QueryCache(embedder)  # retrieval and the scope check embed the same question
         self.retriever = Retriever(index, embedder, mode)
         self.answerer = ExtractiveAnswerer(index.lexical, index.glossary, policy)
         self.scope = ScopeGuard(embedder, index.store)

@@ -8,6 +8,8 @@ Any sentence-transformers model name or local path is accepted for deployments t
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -95,3 +97,35 @@ def embed_by_length(
         on_progress(len(rows))
     assert out is not None
     return out
+
+
+class QueryCache(Embeddings):
+    """An embedder that remembers the vectors of its last ``size`` queries.
+
+    One question is embedded by retrieval and again by the scope check (the same expanded text):
+    on two cores each costs tens of milliseconds.  Documents pass straight through.
+    """
+
+    def __init__(self, inner: Embeddings, size: int = 256) -> None:
+        self.inner = inner
+        self.size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()  # the web app answers from several threads
+
+    def __getattr__(self, name: str):  # name, dimension, embed_array... of the wrapped model
+        return getattr(self.inner, name)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            if (vector := self._vectors.get(text)) is not None:
+                self._vectors.move_to_end(text)
+                return list(vector)
+        vector = self.inner.embed_query(text)
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return list(vector)
