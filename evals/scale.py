@@ -24,11 +24,11 @@ SCALE_JSON = "scale.json"
 SCALE_PNG = "scale.png"
 
 
-def _env(work: Path, n: int) -> dict[str, str]:
+def _env(work: Path, n: int, hashed: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         QUARTIERS_CORPUS=str(work / f"c{n}"),
-        QUARTIERS_DATA_DIR=str(work / f"d{n}"),
+        QUARTIERS_DATA_DIR=str(work / f"{'h' if hashed else 'd'}{n}"),
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
     )
@@ -51,9 +51,14 @@ def _save(work: Path, name: str, figures: dict) -> None:
     print(f"écrit : {path}")
 
 
-def step_ingest(work: Path, n: int, seed: int) -> dict:
+def _kind(hashed: bool) -> str:
+    return "hash-" if hashed else ""
+
+
+def step_ingest(work: Path, n: int, seed: int, hashed: bool = False) -> dict:
     _corpus(work, n, seed)
-    run = run_worker(["evals.workers", "ingest", "--progress"], _env(work, n), show_stderr=True)
+    args = ["evals.workers", "ingest", "--progress"] + (["--hash-vectors"] if hashed else [])
+    run = run_worker(args, _env(work, n, hashed), show_stderr=True)
     figures = run.result() | {
         "n": n,
         "wall_s": run.seconds,
@@ -62,31 +67,32 @@ def step_ingest(work: Path, n: int, seed: int) -> dict:
         "load_after": run.load_after,
     }
     name = "ingest-rerun" if figures["files_indexed"] == 0 else "ingest"
-    _save(work, f"{name}-{n}.json", figures)
+    _save(work, f"{name}-{_kind(hashed)}{n}.json", figures)
     return figures
 
 
-def step_query(work: Path, n: int, limit: int) -> dict:
+def step_query(work: Path, n: int, limit: int, hashed: bool = False) -> dict:
     args = ["evals.workers", "query"] + (["--limit", str(limit)] if limit else [])
-    run = run_worker(args, _env(work, n))
+    run = run_worker(args, _env(work, n, hashed))
     figures = run.result() | {
         "n": n,
         "peak_rss_mb": run.peak_rss_mb,
         "load_before": run.load_before,
         "load_after": run.load_after,
     }
-    _save(work, f"query-{n}.json", figures)
+    _save(work, f"query-{_kind(hashed)}{n}.json", figures)
     return figures
 
 
-def collect(work: Path) -> list[dict]:
+def collect(work: Path, hashed: bool = False) -> list[dict]:
     """One row per N that has both an ingest and a query figure file."""
     rows = []
-    for ingest_file in sorted(work.glob("ingest-*.json")):
-        if ingest_file.name.startswith("ingest-rerun"):
+    for ingest_file in sorted(work.glob(f"ingest-{_kind(hashed)}*.json")):
+        n_text = ingest_file.stem.removeprefix(f"ingest-{_kind(hashed)}")
+        if not n_text.isdigit():
             continue
-        n = int(ingest_file.stem.split("-")[1])
-        query_file = work / f"query-{n}.json"
+        n = int(n_text)
+        query_file = work / f"query-{_kind(hashed)}{n}.json"
         if not query_file.is_file():
             continue
         rows.append({"n": n, "ingest": json.loads(ingest_file.read_text()), "query": json.loads(query_file.read_text())})
@@ -115,26 +121,32 @@ def scale_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def chart(rows: list[dict], path: Path) -> Path:
+def chart(rows: list[dict], hashed: list[dict], path: Path) -> Path:
+    """Cost against passages: real model (solid) and hashed vectors (dashed)."""
     from evals.charts import plt
 
-    passages = [r["query"]["passages"] for r in rows]
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
-    axes[0].plot(passages, [r["ingest"]["total_s"] for r in rows], "o-", label="ingestion (s)")
-    axes[0].set_title("Ingestion (s)")
-    axes[1].plot(passages, [r["query"]["search"]["p95_ms"] for r in rows], "o-", label="search p95")
-    axes[1].plot(passages, [r["query"]["ask"]["p95_ms"] for r in rows], "o-", label="ask p95")
-    axes[1].plot(passages, [r["query"]["open_s"] * 1000 for r in rows], "o-", label="SearchIndex.open")
-    axes[1].plot(passages, [r["query"]["lexical_load_s"] * 1000 for r in rows], "o-", label="lexical load")
-    axes[1].set_title("Latence et ouverture (ms)")
-    axes[2].plot(passages, [r["query"]["rss_after_open_mb"] for r in rows], "o-", label="requêtes, après ouverture")
-    axes[2].plot(passages, [r["ingest"]["peak_rss_mb"] for r in rows], "o-", label="ingestion, pic")
-    axes[2].set_title("Mémoire (Mo)")
-    for ax in axes:
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    for series, style, label in ((rows, "o-", "modèle"), (hashed, "s--", "vecteurs hachés")):
+        if not series:
+            continue
+        passages = [r["query"]["passages"] for r in series]
+        axes[0].plot(passages, [r["ingest"]["total_s"] for r in series], style, label=f"ingestion ({label})")
+        axes[0].plot(passages, [r["ingest"]["embedding_s"] for r in series], style, alpha=0.5,
+                     label=f"dont embeddings ({label})")
+        for key, name in (("search", "search p95"), ("ask", "ask p95")):
+            axes[1].plot(passages, [r["query"][key]["p95_ms"] for r in series], style, label=f"{name} ({label})")
+        axes[1].plot(passages, [r["query"]["open_s"] * 1000 for r in series], style, label=f"SearchIndex.open ({label})")
+        axes[1].plot(passages, [r["query"]["lexical_load_s"] * 1000 for r in series], style,
+                     label=f"chargement lexical ({label})")
+        axes[2].plot(passages, [r["query"]["rss_after_open_mb"] for r in series], style,
+                     label=f"requêtes, après ouverture ({label})")
+        axes[2].plot(passages, [r["ingest"]["peak_rss_mb"] for r in series], style, label=f"ingestion, pic ({label})")
+    for ax, title in zip(axes, ("Ingestion (s)", "Latence p95 et ouverture (ms)", "Mémoire (Mo)")):
+        ax.set_title(title)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("passages")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
         ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -142,15 +154,19 @@ def chart(rows: list[dict], path: Path) -> Path:
     return path
 
 
-def step_report(work: Path, docs: Path) -> list[dict]:
-    rows = collect(work)
+def step_report(work: Path, docs: Path) -> dict:
+    rows, hashed = collect(work), collect(work, hashed=True)
     docs.mkdir(parents=True, exist_ok=True)
-    reruns = {int(p.stem.split("-")[2]): json.loads(p.read_text()) for p in work.glob("ingest-rerun-*.json")}
-    (docs / SCALE_JSON).write_text(json.dumps({"rows": rows, "reruns": reruns}, indent=2), encoding="utf-8")
-    if rows:
-        chart(rows, docs / SCALE_PNG)
+    reruns = {p.stem.removeprefix("ingest-rerun-"): json.loads(p.read_text()) for p in work.glob("ingest-rerun-*.json")}
+    data = {"rows": rows, "hash_rows": hashed, "reruns": reruns}
+    notes = work / "notes.md"
+    if notes.is_file():
+        data["notes"] = notes.read_text(encoding="utf-8")
+    (docs / SCALE_JSON).write_text(json.dumps(data, indent=2), encoding="utf-8")
+    chart(rows, hashed, docs / SCALE_PNG)
     print(scale_table(rows))
-    return rows
+    print(scale_table(hashed))
+    return data
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,13 +177,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=Path("docs"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="questions mesurées (0 : toutes)")
+    parser.add_argument("--hash-vectors", action="store_true",
+                        help="vecteurs de mots hachés au lieu du modèle (tout sauf le calcul des embeddings)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"charge moyenne : {load_average()}", flush=True)
     if args.step == "ingest":
-        step_ingest(args.work, args.n, args.seed)
+        step_ingest(args.work, args.n, args.seed, args.hash_vectors)
     elif args.step == "query":
-        step_query(args.work, args.n, args.limit)
+        step_query(args.work, args.n, args.limit, args.hash_vectors)
     else:
         step_report(args.work, args.docs)
     print(f"charge moyenne : {load_average()}")

@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
 
 from evals.measure import emit, percentile, rss_mb
 
@@ -38,7 +41,35 @@ def _latency(fn, questions: list[str]) -> dict[str, float]:
     return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(times)}
 
 
-def ingest_worker(progress: bool = False) -> dict:
+class HashVectors(Embeddings):
+    """Unit vectors of hashed words, of the real model's dimension: no model, instant.
+
+    For measuring what does not depend on vector values (reading, cleaning, splitting, storing,
+    opening the index, the lexical index, the cost of a Chroma query) at sizes the real model
+    would take hours to embed on two cores.  Retrieval quality over such vectors means nothing.
+    """
+
+    def __init__(self, dimension: int = 384) -> None:
+        self.dimension = dimension
+
+    def embed_array(self, texts: Sequence[str]):
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def ingest_worker(progress: bool = False, hash_vectors: bool = False) -> dict:
     from assistant.index import load_or_build_lexical
     from ingest.config import Settings
     from ingest.factory import make_embedder, make_store
@@ -46,7 +77,8 @@ def ingest_worker(progress: bool = False) -> dict:
 
     settings = Settings.load()
     store = make_store(settings)
-    report = ingest(settings, store, lambda: make_embedder(settings), progress=progress, log=lambda _: None)
+    embedder_factory = HashVectors if hash_vectors else (lambda: make_embedder(settings))
+    report = ingest(settings, store, embedder_factory, progress=progress, log=lambda _: None)
     began = time.perf_counter()
     load_or_build_lexical(settings, store)
     lexical = time.perf_counter() - began
@@ -141,9 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, help="JSONL avec un champ question (défaut : le jeu de référence)")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--progress", action="store_true", help="barre de progression sur stderr (ingest)")
+    parser.add_argument("--hash-vectors", action="store_true", help="ingest : vecteurs de mots hachés, sans modèle")
     args = parser.parse_args(argv)
     if args.worker == "ingest":
-        emit(ingest_worker(args.progress))
+        emit(ingest_worker(args.progress, args.hash_vectors))
     elif args.worker == "query":
         emit(query_worker(_questions(args.questions, args.limit)))
     else:
