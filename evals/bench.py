@@ -244,6 +244,13 @@ def markdown(report: BenchReport, scale_json: Path | None = None) -> str:
     return "\n".join(parts)
 
 
+def load_report(path: Path) -> BenchReport:
+    """A report saved by an earlier run (``bench.json``)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return BenchReport(data["corpus"], Machine(**data["machine"]), Side(**data["ours"]), Side(**data["baseline"]),
+                       data["questions"])
+
+
 def main(argv: Sequence[str] | None = None, runner: Runner | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="quartiers bench", description="Mesures : quartiers et la référence LangChain, côte à côte."
@@ -253,7 +260,14 @@ def main(argv: Sequence[str] | None = None, runner: Runner | None = None) -> int
     parser.add_argument("--repeat", type=int, default=3, help="lancements mesurés de la ligne de commande")
     parser.add_argument("--limit", type=int, default=0, help="seulement les N premières questions (0 : toutes)")
     parser.add_argument("--work", type=Path, default=None, help="dossier des index (défaut : temporaire)")
+    parser.add_argument("--render", action="store_true",
+                        help="sans mesurer : réécrire le rapport depuis bench.json et scale.json (à côté de --out)")
     args = parser.parse_args(argv)
+    if args.render:
+        report = load_report(args.out.parent / "bench.json")
+        args.out.write_text(markdown(report, args.out.parent / "scale.json"), encoding="utf-8")
+        print(f"rapport : {args.out}")
+        return 0
     from ingest.config import Settings
 
     corpus = (args.corpus or Settings.load().corpus).resolve()

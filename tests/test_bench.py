@@ -75,6 +75,16 @@ def test_bench_prints_table_and_writes_markdown(in_process, monkeypatch, corpus:
     assert "no incremental re-run" in text
     assert "Cost against corpus size" not in text  # no docs/scale.json here
 
+    (out.parent / "scale.json").write_text(json.dumps({"rows": [], "hash_rows": [], "notes": "Main cost: X."}))
+    assert cli_main(["bench", "--render", "--out", str(out)]) == 0
+    rendered = out.read_text(encoding="utf-8")
+    assert rendered.startswith(text.split("## Machine")[0]) and table_of(rendered) == table_of(text)
+    assert "## Cost against corpus size" in rendered and "Main cost: X." in rendered
+
+
+def table_of(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("| ")]
+
 
 def test_percentile_nearest_rank():
     values = [float(v) for v in range(1, 101)]

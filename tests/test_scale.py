@@ -31,6 +31,6 @@ def test_report_collects_steps_by_kind(tmp_path: Path):
     assert [r["n"] for r in data["rows"]] == [10, 100] and [r["n"] for r in data["hash_rows"]] == [100]
     assert data["reruns"] == {"10": {"total_s": 0.4}}
     table = scale.scale_table(data["rows"])
-    assert "| 100 | 8000 | 801.0 | 10.0 | 50% | 900 | 0.25 | 1.50 | 20 / 40 | 30 / 60 |" in table
+    assert "| 100 | 8000 | 801.0 | 10.0 | 50% | 900 | 250 | 1.50 | 20 / 40 | 30 / 60 |" in table
     assert (docs / scale.SCALE_PNG).stat().st_size > 10_000
     assert json.loads((docs / scale.SCALE_JSON).read_text())["rows"][0]["ingest"]["passages_added"] == 800
