@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ingest import pipeline
 from ingest.embed import QueryCache, embed_by_length
@@ -73,3 +74,14 @@ def test_ask_embeds_its_question_once(settings, store):
     assistant = Assistant(SearchIndex.open(settings, store), inner)
     assistant.ask("quel temps fera-t-il demain à la plage ?")  # weak evidence: the scope check runs too
     assert len(inner.queries) == len(set(inner.queries)) == 1
+
+
+@pytest.mark.slow
+def test_query_on_one_thread_same_vector_and_thread_count_restored(real_embedder):
+    import torch
+
+    before = torch.get_num_threads()
+    question = "quelles actions pour la santé des jeunes ?"
+    single = np.asarray(real_embedder.embed_query(question))
+    assert torch.get_num_threads() == before
+    assert np.allclose(single, real_embedder.embed_documents([question])[0], atol=1e-5)
