@@ -146,7 +146,7 @@ def baseline_worker(questions: list[str]) -> dict:
     from ingest.pipeline import discover, source_name
 
     settings = Settings.load()
-    began = time.perf_counter()
+    began = time.perf_counter()  # model loading counts, as in our ingest (which loads it lazily)
     embedder = make_embedder(settings)
     model_s = time.perf_counter() - began
     documents = []
@@ -158,13 +158,14 @@ def baseline_worker(questions: list[str]) -> dict:
         except Exception:  # the baseline sees what our loader can read
             continue
     baseline = Baseline(documents, embedder)
-    ingest_s = time.perf_counter() - began - model_s
+    ingest_s = time.perf_counter() - began
     baseline.search("question de mise en route sur le contrat de ville", 5)  # warm-up
     search = _latency(lambda q: baseline.search(q, 5), questions)
     ask = _latency(lambda q: baseline.search(q, 1)[0], questions)  # its answer: the top chunk
     return {
         "passages_total": len(baseline.chunks),
         "ingest_s": ingest_s,
+        "model_load_s": model_s,
         "embedding_and_storing_s": baseline.index_seconds,
         "search": search,
         "ask": ask,
