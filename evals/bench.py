@@ -202,17 +202,23 @@ def machine_text(m: Machine) -> str:
     )
 
 
+def _shown(path: str) -> str:
+    """A path under the working directory is shown relative to it."""
+    return os.path.relpath(path) if Path(path).is_relative_to(Path.cwd()) else path
+
+
 def markdown(report: BenchReport, scale_json: Path | None = None) -> str:
     from evals.scale import SCALE_PNG, scale_table
 
     parts = [
         "# Performance\n",
-        "Written by `quartiers bench` (`evals/bench.py`); every figure below was printed by that run.",
+        "Written by `quartiers bench` (`evals/bench.py`): the machine and the first table come from one run of it; "
+        "the scale tables from `python -m evals.scale report` (`docs/scale.json`).",
         "Other processes shared the CPU: the load average is given next to the figures.\n",
         "## Machine\n",
         machine_text(report.machine) + "\n",
         f"## quartiers and the plain LangChain baseline\n",
-        f"Corpus `{report.corpus}`; {report.questions} gold questions (`evals/gold/questions.jsonl`), "
+        f"Corpus `{_shown(report.corpus)}`; {report.questions} gold questions (`evals/gold/questions.jsonl`), "
         "search and ask measured warm, in-process; each side in its own process. The baseline is "
         "RecursiveCharacterTextSplitter 1000/200 + the same embedding model + Chroma top-k "
         "(`evals/baseline.py`); its ingestion rebuilds everything each time.\n",
