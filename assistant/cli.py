@@ -19,7 +19,7 @@ from ingest.errors import StoreUnavailable
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if getattr(args, "options", None) is not None:  # `eval` hands its options to evals.run
+    if getattr(args, "options", None) is not None:  # `eval` and `bench` hand their options on
         args.options = extra
     elif extra:
         parser.error(f"arguments non reconnus : {' '.join(extra)}")
@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="évaluer sur les questions de référence (voir quartiers eval --help)", add_help=False
     )
     evaluate.set_defaults(run=lambda args, _settings: _run_eval(args.options), options=[])
+
+    bench = commands.add_parser(
+        "bench",
+        help="mesurer vitesse et mémoire, face à la référence LangChain (voir quartiers bench --help)",
+        add_help=False,
+    )
+    bench.set_defaults(run=lambda args, _settings: _run_bench(args.options), options=[])
     return parser
 
 
@@ -194,6 +201,12 @@ def _run_eval(options: list[str]) -> int:
     from evals.run import main as run_eval
 
     return run_eval(options)
+
+
+def _run_bench(options: list[str]) -> int:
+    from evals.bench import main as run_bench
+
+    return run_bench(options)
 
 
 def _inputs(argument: str | None, batch: bool) -> Iterable[str] | None:

@@ -160,21 +160,24 @@ class Glossary:
         An acronym already known gains the corpus long form as an alias (when new to it);
         an unknown one becomes an entry flagged ``from_corpus``.
         """
+        return self.add_definitions(pair for text in texts for pair in find_definitions(text))
+
+    def add_definitions(self, pairs: Iterable[tuple[str, str]]) -> list[Entry]:
+        """Learn (acronym, long form) pairs found by ``find_definitions``, in order."""
         learnt: list[Entry] = []
-        for text in texts:
-            for acronym, long_form in find_definitions(text):
-                entry = self.lookup(acronym)
-                if entry is None:
-                    entry = Entry(
-                        term=acronym,
-                        expansion=long_form,
-                        definition=f"Sigle employé dans les documents pour « {long_form} ».",
-                        from_corpus=True,
-                    )
-                    self._put(entry)
-                    learnt.append(entry)
-                elif key(long_form) not in {key(form) for form in entry.forms}:
-                    self._put(replace(entry, aliases=(*entry.aliases, long_form)))
+        for acronym, long_form in pairs:
+            entry = self.lookup(acronym)
+            if entry is None:
+                entry = Entry(
+                    term=acronym,
+                    expansion=long_form,
+                    definition=f"Sigle employé dans les documents pour « {long_form} ».",
+                    from_corpus=True,
+                )
+                self._put(entry)
+                learnt.append(entry)
+            elif key(long_form) not in {key(form) for form in entry.forms}:
+                self._put(replace(entry, aliases=(*entry.aliases, long_form)))
         return learnt
 
 

@@ -13,13 +13,16 @@ it compares the store's fingerprint with the one its index was opened at, at mos
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.glossary import Glossary
+from assistant import glossary as glossary_module
+from assistant.glossary import Glossary, find_definitions
 from assistant.lexical import IndexFormatError, LexicalIndex
 from ingest.config import Settings
 from ingest.records import Passage
@@ -54,7 +57,7 @@ class SearchIndex:
         passages = {p.id: p for p in store.iter_passages()}
         lexical = load_or_build_lexical(settings, store, passages.values(), fingerprint)
         glossary = Glossary.load()
-        glossary.add_corpus_definitions(p.text for p in passages.values())
+        glossary.add_definitions(corpus_definitions(settings, store, passages.values(), fingerprint))
         return cls(store, lexical, passages, glossary, fingerprint)
 
 
@@ -118,6 +121,41 @@ class LiveIndex:
         finally:
             self._lock.release()
         return self._index
+
+
+def definitions_path(settings: Settings, store: PassageStore) -> Path:
+    return settings.data_dir / "lexical" / f"{store.name}.definitions.json"
+
+
+def _definitions_key(fingerprint: str) -> str:
+    """The store's fingerprint and the code that finds definitions: either changing invalidates."""
+    code = Path(glossary_module.__file__).read_bytes()
+    return hashlib.sha256(fingerprint.encode() + code).hexdigest()[:16]
+
+
+def corpus_definitions(
+    settings: Settings, store: PassageStore, passages: Iterable[Passage], fingerprint: str
+) -> list[tuple[str, str]]:
+    """The "long form (ACRONYM)" pairs the passages spell out, first occurrence first.
+
+    Scanning every passage costs about as much as reading them (seconds at 100,000 passages),
+    so the pairs are saved beside the lexical index and reused while the store is unchanged.
+    Learning the distinct pairs in order is the same as learning every occurrence.
+    """
+    path = definitions_path(settings, store)
+    cache_key = _definitions_key(fingerprint)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved["key"] == cache_key:
+            return [(str(a), str(b)) for a, b in saved["pairs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    pairs = list(dict.fromkeys(pair for p in passages for pair in find_definitions(p.text)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(path.name + f".{os.getpid()}.tmp")
+    staging.write_text(json.dumps({"key": cache_key, "pairs": pairs}, ensure_ascii=False), encoding="utf-8")
+    staging.replace(path)  # atomic: a reader sees the old file or the new one
+    return pairs
 
 
 def load_or_build_lexical(

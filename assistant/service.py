@@ -28,6 +28,7 @@ from assistant.records import Answer, Hit
 from assistant.scope import ScopeGuard
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from ingest.config import Settings
+from ingest.embed import QueryCache
 from ingest.store import PassageStore
 
 MAX_QUESTION_CHARS = 1000
@@ -65,11 +66,11 @@ class Assistant:
         chat_model: BaseChatModel | None = None,
     ) -> None:
         self.live = index if isinstance(index, LiveIndex) else LiveIndex.fixed(index)
-        self.embedder = embedder
+        self.embedder = QueryCache(embedder)  # retrieval and the scope check embed the same question
         self.mode = mode
         self.policy = policy
         self.chat_model = chat_model
-        self.scope = ScopeGuard(embedder, self.live.index.store)
+        self.scope = ScopeGuard(self.embedder, self.live.index.store)
         self._engine = self._build(self.live.index)
 
     @classmethod

@@ -8,8 +8,12 @@ Any sentence-transformers model name or local path is accepted for deployments t
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ingest.config import DEFAULT_EMBEDDING_MODEL
@@ -52,11 +56,89 @@ class SentenceTransformerEmbedder(Embeddings):
     def dimension(self) -> int:
         return int(self._model.get_embedding_dimension())
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised float32 vectors, one row per text (no conversion to Python lists)."""
+        return self._model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
-        return vectors.tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        """One short text on one thread: as fast alone, and unharmed when another process holds a
+        core (on 2 cores, two threads then wait for each other at every layer: p95 x10)."""
+        import torch
+
+        with _THREADS:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self.embed_array([text])[0].tolist()
+            finally:
+                torch.set_num_threads(threads)
+
+
+_THREADS = threading.Lock()  # torch's thread count is per process: one query changes it at a time
+
+
+def embed_by_length(
+    embedder: Embeddings,
+    texts: Sequence[str],
+    chunk: int = 128,
+    on_progress: Callable[[int], None] = lambda _: None,
+) -> np.ndarray:
+    """Embed ``texts`` longest first, in chunks, and return the vectors in the original order.
+
+    Texts of similar length share a batch, so little of a batch is padding: with many texts
+    (the pipeline hands over several files at once) this cuts the work of the model.
+    sentence-transformers also sorts, but only within one call; the chunks keep a progress bar
+    moving.  ``embedder`` may be any LangChain ``Embeddings``; ``embed_array`` is used when it
+    has one (no round trip through Python lists).
+    """
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    embed = getattr(embedder, "embed_array", None) or embedder.embed_documents
+    out: np.ndarray | None = None
+    for begin in range(0, len(order), chunk):
+        rows = order[begin : begin + chunk]
+        vectors = np.asarray(embed([texts[i] for i in rows]), dtype=np.float32)
+        if out is None:
+            out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
+        on_progress(len(rows))
+    assert out is not None
+    return out
+
+
+class QueryCache(Embeddings):
+    """An embedder that remembers the vectors of its last ``size`` queries.
+
+    One question is embedded by retrieval and again by the scope check (the same expanded text):
+    on two cores each costs tens of milliseconds.  Documents pass straight through.
+    """
+
+    def __init__(self, inner: Embeddings, size: int = 256) -> None:
+        self.inner = inner
+        self.size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()  # the web app answers from several threads
+
+    def __getattr__(self, name: str):  # name, dimension, embed_array... of the wrapped model
+        return getattr(self.inner, name)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            if (vector := self._vectors.get(text)) is not None:
+                self._vectors.move_to_end(text)
+                return list(vector)
+        vector = self.inner.embed_query(text)
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return list(vector)

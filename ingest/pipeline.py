@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +18,15 @@ from tqdm import tqdm
 
 from ingest.clean import clean_document
 from ingest.config import Settings
+from ingest.embed import embed_by_length
 from ingest.errors import LoadError
 from ingest.load import SUPPORTED_SUFFIXES, LoadLimits, load_document
 from ingest.manifest import MANIFEST_NAME, describe, load_manifest
 from ingest.records import IngestReport, Passage
 from ingest.split import embedding_text, split_document
 from ingest.store import PassageStore
+
+EMBED_WINDOW = 1024  # new passages embedded together (sorted by length across files)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,12 @@ def _store_planned(
     report: IngestReport,
     progress: bool,
 ) -> None:
-    """Embed only the passages not already stored, then drop the stale ones, file by file."""
+    """Embed only the passages not already stored, then drop the stale ones.
+
+    Files are taken a window at a time (about ``EMBED_WINDOW`` new passages): the window's
+    passages are embedded together, longest first, so batches carry little padding.  Every file
+    of the window is marked incomplete before its passages change and complete after.
+    """
     todo: list[tuple[_Planned, list[Passage], set[str]]] = []
     for item in planned:
         stored = store.ids_of(item.source)
@@ -149,13 +157,33 @@ def _store_planned(
     total = sum(len(fresh) for _, fresh, _ in todo)
     embedder = embedder_factory() if total else None
     with tqdm(total=total, desc="Indexation", unit="passage", disable=not progress) as bar:
-        for item, fresh, stale in todo:
-            store.mark_file(item.source, item.sha256, complete=False)
-            for i in range(0, len(fresh), 64):
-                batch = fresh[i : i + 64]
-                store.upsert(batch, embedder.embed_documents([embedding_text(p) for p in batch]))
-                bar.update(len(batch))
-            report.passages_deleted += store.delete(stale)
-            store.mark_file(item.source, item.sha256, complete=True, passages=len(item.passages))
-            report.passages_added += len(fresh)
-            report.indexed.append(item.source)
+        for window in _windows(todo, EMBED_WINDOW):
+            for item, _, _ in window:
+                store.mark_file(item.source, item.sha256, complete=False)
+            fresh = [p for _, passages, _ in window for p in passages]
+            if fresh:
+                began = time.perf_counter()
+                vectors = embed_by_length(embedder, [embedding_text(p) for p in fresh], on_progress=bar.update)
+                stored_at = time.perf_counter()
+                store.upsert(fresh, vectors)
+                report.seconds_embedding += stored_at - began
+                report.seconds_storing += time.perf_counter() - stored_at
+            for item, passages, stale in window:
+                report.passages_deleted += store.delete(stale)
+                store.mark_file(item.source, item.sha256, complete=True, passages=len(item.passages))
+                report.passages_added += len(passages)
+                report.indexed.append(item.source)
+
+
+def _windows(todo: list, size: int) -> Iterator[list]:
+    """Consecutive groups of files holding about ``size`` new passages (a file is never cut)."""
+    window: list = []
+    count = 0
+    for entry in todo:
+        window.append(entry)
+        count += len(entry[1])
+        if count >= size:
+            yield window
+            window, count = [], 0
+    if window:
+        yield window

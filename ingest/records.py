@@ -100,6 +100,8 @@ class IngestReport:
     passages_deleted: int = 0
     passages_total: int = 0  # passages in the index at the end
     seconds: float = 0.0
+    seconds_embedding: float = 0.0  # of which: computing embeddings
+    seconds_storing: float = 0.0  # and writing passages and vectors to Chroma
 
     @property
     def ok(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -144,7 +144,8 @@ class PassageStore:
         return set(self._passages.get(where={"source": source}, include=[])["ids"])
 
     @_remote
-    def upsert(self, passages: list[Passage], embeddings: list[list[float]]) -> None:
+    def upsert(self, passages: list[Passage], embeddings: Sequence[Sequence[float]]) -> None:
+        """Add or replace ``passages``; ``embeddings`` is a list of vectors or a 2-D array."""
         for i in range(0, len(passages), _BATCH):
             batch = passages[i : i + _BATCH]
             self._passages.upsert(
