@@ -421,14 +421,8 @@ def build_app(
     def ask(
         question: str, history: Sequence[str] = (), filters: SearchFilter | None = None
     ) -> Answer:
-        try:
-            return assistant.ask(question, history, filters or SearchFilter())
-        except StoreUnavailable as error:
-            log.error("question sans réponse : %s", error)
-            return refusal(question[:MAX_QUESTION_CHARS], (), unavailable_message(error))
-        except Exception:  # the page must stay usable; the log has the details
-            log.exception("question en échec : %r", question[:200])
-            return refusal(question[:MAX_QUESTION_CHARS], (), ERROR_MESSAGE)
+        *_, answer = ask_stream(question, history, filters or SearchFilter())  # the last item
+        return answer
 
     def ask_stream(question: str, history: Sequence[str], filters: SearchFilter) -> Iterator:
         try:
