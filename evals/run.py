@@ -145,6 +145,8 @@ def table(rows: dict[str, dict[str, float]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="quartiers eval", description="Évaluation sur les questions de référence.")
     parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    parser.add_argument("--gold", type=Path, default=None, metavar="JSONL",
+                        help="un autre fichier de questions de référence (par défaut : evals/gold/questions.jsonl)")
     parser.add_argument("--out", type=Path, default=Path("eval-report"))
     parser.add_argument("--calibrate", action="store_true", help="seuils de refus sur le split dev")
     parser.add_argument("--limit", type=int, default=0, help="seulement les N premières questions (0 : toutes)")
@@ -162,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in calibrate(run, [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]):
             print("  ".join(f"{k} {v:.3f}" for k, v in row.items()))
         return 0
-    questions = load_gold(split=split)
+    questions = load_gold(args.gold, split=split)
     run = Run(settings, questions[: args.limit] if args.limit else questions)
     assistant = run.assistant(llm=True)
     ours, answers = run.score(assistant)
