@@ -7,6 +7,11 @@ Documents and queries go through the same function, so folding before stemming i
 and makes ``securite`` match ``sécurité``.  A numeric date also yields its month's name
 ("25/09/2023" is found by "septembre 2023").
 
+Each passage is indexed with its section path ("Les défis thématiques > Favoriser la réussite
+scolaire des jeunes"): headings are not passage text, but they name what a list below them is
+about.  A question word the corpus never uses is bridged to the corpus words that share its
+beginning ("policiers" -> "police", "rodéo" -> "rodéos"), which the stemmer leaves apart.
+
 The index itself is a ``bm25s.BM25`` built from pre-tokenised passages.  ``save`` writes it
 with bm25s' own format plus the passage ids and a small JSON (format version, tokeniser
 version, fingerprint), atomically; ``load`` memory-maps the score arrays.
@@ -14,6 +19,7 @@ version, fingerprint), atomically; ``load`` memory-maps the score arrays.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -28,7 +34,7 @@ import Stemmer
 
 from ingest.records import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the section path is indexed with the text
 TOKENIZER_VERSION = "fr-snowball-2"  # bump when tokenize() changes: saved indexes become stale
 META_FILE = "lexical.json"
 IDS_FILE = "ids.json"
@@ -67,6 +73,8 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 _stemmer = Stemmer.Stemmer("french")
 _token_cache: dict[str, str | None] = {}  # raw word -> index token (None: dropped)
 _CACHE_LIMIT = 500_000
+BRIDGE_PREFIX = 5  # an unknown word and a corpus word must share at least this many letters...
+BRIDGE_SHARE = 0.8  # ...and this share of the longer ("polici"/"polic": 5 of 6; "argentan"/"argent": 6 of 8, no)
 _ACRONYM_STOP = "\x00acronym-or-stop-word"  # sentinel: decided by the word's neighbours
 
 
@@ -151,6 +159,35 @@ def _spelled_date(match: re.Match) -> str:
     return f"{match.group(0)} {int(day)} {_MONTHS[int(month) - 1]} {year}"
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
+_SENTENCE_OPENERS = (".", "!", "?", ":", "«", '"')
+
+
+def names_in(text: str) -> list[str]:
+    """The capitalised words of ``text`` that do not open a sentence: names ("Argentan",
+    "Saint-Michel", "Eurovision"), as written."""
+    names = []
+    for i, match in enumerate(_NAME_WORD.finditer(text)):
+        word = match.group(0)
+        if i and word[0].isupper() and not text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS):
+            names.append(word)
+    return names
+
+
+def indexed_text(passage: Passage) -> str:
+    """What the lexical index holds for a passage: its section path, then its text."""
+    return "\n".join((*passage.section, passage.text))
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class IndexFormatError(ValueError):
     """A saved index that this version cannot read (missing files, other format): rebuild it."""
 
@@ -163,6 +200,7 @@ class LexicalIndex:
         self.fingerprint = fingerprint
         self._bm25 = bm25  # None when no passage has any token
         self._positions: dict[str, int] | None = None
+        self._sorted_vocab: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -174,7 +212,7 @@ class LexicalIndex:
         corpus: list[list[str]] = []
         for passage in passages:
             ids.append(passage.id)
-            corpus.append(tokenize(passage.text))
+            corpus.append(tokenize(indexed_text(passage)))
         bm25 = None
         if any(corpus):
             bm25 = bm25s.BM25()
@@ -182,28 +220,69 @@ class LexicalIndex:
         return cls(ids, bm25, fingerprint)
 
     def search(
-        self, query: str, k: int = 10, allowed_ids: set[str] | None = None
+        self,
+        query: str,
+        k: int = 10,
+        allowed_ids: set[str] | None = None,
+        related: Iterable[str] = (),
     ) -> list[tuple[str, float]]:
-        """The ``k`` best passages with a positive score, optionally among ``allowed_ids``."""
+        """The ``k`` best passages with a positive score, optionally among ``allowed_ids``.
+
+        ``related`` holds index tokens related to the query (synonyms), scored like its own."""
         if self._bm25 is None or k <= 0:
             return []
-        vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in dict.fromkeys(tokenize(query)) if t in vocab]
-        if not token_ids:
+        own = self._token_ids(tokenize(query))
+        extra = self._token_ids(list(related)) - own
+        if not own and not extra:
             return []
-        scores = self._bm25.get_scores(token_ids)
+        scores = self._bm25.get_scores(sorted(own | extra))
         if allowed_ids is not None:
             scores = self._restrict(scores, allowed_ids)
         return self._top(scores, k)
 
+    def _token_ids(self, tokens: list[str]) -> set[int]:
+        """Vocabulary ids of ``tokens``, an unknown token standing for the tokens it bridges to."""
+        vocab = self._bm25.vocab_dict
+        return {vocab[w] for t in tokens for w in ([t] if t in vocab else self.bridge(t))}
+
+    def knows(self, token: str) -> bool:
+        """Whether ``token`` occurs in the indexed passages, itself or bridged."""
+        return self._bm25 is not None and (token in self._bm25.vocab_dict or bool(self.bridge(token)))
+
+    def bridge(self, token: str) -> list[str]:
+        """Corpus tokens standing for ``token`` when the corpus never uses it: those that share
+        its beginning ("polici", from "policiers", -> "polic", from "police").  Empty for a
+        known token, a number or a short word."""
+        if self._bm25 is None or token in self._bm25.vocab_dict or token.isdigit() or len(token) < BRIDGE_PREFIX:
+            return []
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self._bm25.vocab_dict)
+        vocab, stem = self._sorted_vocab, token[:BRIDGE_PREFIX]
+        found = []
+        for i in range(bisect.bisect_left(vocab, stem), len(vocab)):
+            word = vocab[i]
+            if not word.startswith(stem):
+                break
+            if _shared_prefix(token, word) >= BRIDGE_SHARE * max(len(token), len(word)):
+                found.append(word)
+        return found
+
+    def document_frequency(self, token: str) -> int:
+        """How many passages hold the index token ``token``."""
+        if self._bm25 is None or (column := self._bm25.vocab_dict.get(token)) is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
     def idf(self, token: str) -> float:
         """BM25 inverse document frequency of an index token (highest for unseen tokens)."""
-        df = 0
-        if self._bm25 is not None and (column := self._bm25.vocab_dict.get(token)) is not None:
-            indptr = self._bm25.scores["indptr"]
-            df = int(indptr[column + 1] - indptr[column])
+        df = self.document_frequency(token)
         n = len(self.ids)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def is_rare(self, token: str, share: float) -> bool:
+        """Whether at most ``share`` of the passages hold ``token`` (true of an unknown one)."""
+        return self.document_frequency(token) <= share * len(self.ids)
 
     def _restrict(self, scores: np.ndarray, allowed_ids: set[str]) -> np.ndarray:
         """Scores of the allowed passages only (others set to zero)."""

@@ -79,8 +79,8 @@ class Retriever:
                 scores[passage.id] = scores.get(passage.id, 0.0) + self.mode.dense_weight / (RRF_K + rank)
         if self.mode.lexical:
             allowed = self._allowed(filters)
-            lexical_query = default_synonyms().expand(query) if self.mode.expand else query
-            found = self.index.lexical.search(lexical_query, CANDIDATES, allowed)
+            related = default_synonyms().expand(query, self.index.lexical) if self.mode.expand else frozenset()
+            found = self.index.lexical.search(query, CANDIDATES, allowed, related)
             for rank, (pid, _) in enumerate(found, start=1):
                 scores[pid] = scores.get(pid, 0.0) + self.mode.lexical_weight / (RRF_K + rank)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]

@@ -203,3 +203,35 @@ def test_queries_without_known_token(index):
     assert index.search("", k=5) == []
     assert index.search("le la les de ?", k=5) == []
     assert index.search("zzzxq inconnu", k=5) == []
+
+
+# --- section paths and bridged words ---------------------------------------------------------
+
+
+def test_the_section_path_is_searched_with_the_text():
+    under = Passage("list", "doc.txt", "Doc", "contrat", "local", "2024",
+                    ("Les défis thématiques", "Favoriser la réussite scolaire"), None, 0, 0,
+                    "- Accompagner les parents dans le suivi des devoirs")
+    other = passage("other", "Accompagner les parents dans leurs démarches administratives.")
+    index = LexicalIndex.build([under, other])
+    assert index.search("quels défis pour la réussite scolaire ?")[0][0] == "list"
+
+
+def test_an_unknown_word_is_bridged_to_corpus_words_sharing_its_beginning(index):
+    assert "policiers" not in TEXTS["securite"]
+    assert index.bridge(tokenize("policiers")[0]) == tokenize("police")
+    assert index.search("des policiers")[0][0] == "securite"
+    assert index.knows(tokenize("policiers")[0]) and not index.knows(tokenize("Eurovision")[0])
+
+
+@pytest.mark.parametrize("word", ["police", "2020", "argentin", "Argentan", "commercial"])
+def test_known_numbers_and_too_different_words_are_not_bridged(word):
+    # known; a number; stem "argentin" is 8 letters, 6 shared with "argent"; so is "Argentan";
+    # "commercial" shares 7 of 10 letters with "commerc"
+    index = LexicalIndex.build([passage("a", "de l'argent pour le commerce et la police 2021")])
+    assert index.bridge(tokenize(word)[0]) == []
+
+
+def test_related_words_are_scored_with_the_query(index):
+    assert index.search("vélo") == []
+    assert index.search("vélo", related=tokenize("pistes cyclables"))[0][0] == "mobilite"
