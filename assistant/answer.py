@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalIndex, indexed_text, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
+from ingest.records import Passage
 
 REFUSAL = (
     "Les documents du contrat de ville ne contiennent pas d'information qui réponde à cette "
@@ -59,7 +60,7 @@ _DEFINITION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _DEFINES = re.compile(r"\b(est|sont|désigne|consiste|vise)\b")
-_DIGIT = re.compile(r"\d")
+NAME_SHARE = 0.2  # a name in more passages than this share is common to the corpus ("Flers")
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
 _YEAR_OR_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}(er)? [a-zéû]+ (19|20)\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -129,28 +130,27 @@ class ExtractiveAnswerer:
         self.policy = policy
         self._scored = lru_cache(maxsize=16)(self._score_units)
 
-    def _concepts(self, question: str) -> list[tuple[float, frozenset[str], frozenset[str]]]:
-        """(weight, tokens that match, long-form tokens) per question token.  A token is matched
-        by itself or a related word ("manger": "alimentation"); an acronym such as PRE also by
-        most words of its expansion, "programme de réussite éducative"."""
+    def _concepts(self, question: str) -> list[_Concept]:
+        """One concept per question token, weighted by its rarity in the corpus."""
         concepts = []
+        related = self.synonyms.related_in(question, self.lexical)
         for token in dict.fromkeys(tokenize(question)):
             entry = self.glossary.lookup(token)
             long_form = frozenset(tokenize(entry.expansion)) if entry and entry.is_acronym else frozenset()
-            matches = frozenset({token}) | self.synonyms.related(token)
-            concepts.append((self.lexical.idf(token), matches, long_form))
+            matches = frozenset({token, *self.lexical.bridge(token)}) | related.get(token, frozenset())
+            concepts.append(_Concept(self.lexical.idf(token), matches, long_form))
         return concepts
 
-    def _coverage(self, concepts, tokens: set[str], context: set[str]) -> float:
-        """Share of the question's weight found in the unit; half weight when found only in its
+    def _coverage(self, concepts: list[_Concept], tokens: set[str], context: set[str]) -> float:
+        """Share of the question's weight found in the unit; half as much when found only in its
         context (the sentence before it in the same block, the passage's section path)."""
-        total = sum(weight for weight, _, _ in concepts) or 1.0
+        total = sum(c.weight for c in concepts) or 1.0
         found = 0.0
-        for weight, matches, long_form in concepts:
-            if _covers(matches, long_form, tokens):
-                found += weight
-            elif _covers(matches, long_form, context):
-                found += weight / 2
+        for concept in concepts:
+            if concept.found_in(tokens):
+                found += concept.weight
+            elif concept.found_in(context):
+                found += concept.weight / 2
         return found / total
 
     def score_units(self, question: str, hits: Sequence[Hit]) -> tuple[Unit, ...]:
@@ -220,18 +220,40 @@ class ExtractiveAnswerer:
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
         if _PERSON_QUESTION.search(question):
             units = [u for u in units if _PERSON_NAME.search(u.text)]
+        if _DATE_QUESTION.search(question) or _FIGURE_QUESTION.search(question):
+            units = self._about_the_names(question, units)
         if _DATE_QUESTION.search(question):
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif _FIGURE_QUESTION.search(question):
-            measured = _measured_tokens(question)
-            counted = {t for w in _COUNTED.findall(question) for t in tokenize(w)}
+            measured = _measured_words(question)
+            counted = [self._forms(w) for w in _COUNTED.findall(question)]
             units = [
                 u for u in units
-                if _DIGIT.search(u.text)
-                and measured <= set(tokenize(u.text + " " + " ".join(u.hit.passage.section)))
-                and (not counted or _counts(u.text, counted))
+                if _NUMBER.search(u.text)
+                and all(_measures(word, u) for word in measured)
+                and all(_counts(u.text, forms) for forms in counted)
             ]
         return units[0] if units else None
+
+    def _about_the_names(self, question: str, units: Sequence[Unit]) -> list[Unit]:
+        """The units whose passage holds one of the names of the question ("combien d'habitants
+        à Argentan ?" is not answered by a figure about Saint-Michel).  Names in more than
+        ``NAME_SHARE`` of the passages ("Flers") tell nothing apart and are not required."""
+        common = NAME_SHARE * len(self.lexical)
+        names = [
+            self._forms(name) for name in names_in(question)
+            if tokenize(name) and all(self.lexical.document_frequency(t) <= common for t in tokenize(name))
+        ]
+        if not names:
+            return list(units)
+        return [u for u in units if any(forms & _passage_tokens(u.hit.passage) for forms in names)]
+
+    def _forms(self, word: str) -> set[str]:
+        """Index tokens that stand for a word: its own and its related words ("personnes":
+        "habitants", "Saint": "St")."""
+        tokens = set(tokenize(word))
+        return tokens | {r for t in tokens for r in self.synonyms.related(t)}
+
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
@@ -289,14 +311,37 @@ _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 _COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
 
 
-def _measured_tokens(question: str) -> set[str]:
-    """What a figure question measures: "budget", "taux", or the noun after "combien de"."""
-    words = [w for w in _FIGURE_QUESTION.findall(question) if w.lower() not in _GENERIC_FIGURE_WORDS]
-    words += _COUNTED.findall(question)
-    return {t for w in words for t in tokenize(w)}
+@lru_cache(maxsize=256)
+def _passage_tokens(passage: Passage) -> frozenset[str]:
+    return frozenset(tokenize(indexed_text(passage)))
 
 
-_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
+_PERCENT_WORDS = frozenset({"pourcentage", "taux", "part"})
+_PERCENT = re.compile(r"\d\s*%|\bpour ?cent\b")
+
+
+def _measured_words(question: str) -> list[str]:
+    """What a figure question measures: "budget", "taux" (the noun after "combien de" is
+    checked by ``_counts``)."""
+    return [w for w in _FIGURE_QUESTION.findall(question) if w.lower() not in _GENERIC_FIGURE_WORDS]
+
+
+def _measures(word: str, unit: Unit) -> bool:
+    """Whether ``unit`` (with its section path) names what ``word`` measures, in those words
+    ("budget", "taux"); a percentage is named by a "%" too."""
+    if word.lower() in _PERCENT_WORDS and _PERCENT.search(unit.text):
+        return True
+    return set(tokenize(word)) <= set(tokenize(unit.text + " " + " ".join(unit.hit.passage.section)))
+
+
+# A number in digits ("1 400", "20,5") or in words ("trois programmes", "une dizaine"); "un" and
+# "une" are left out: they are articles far more often than numbers.
+_NUMBER = re.compile(
+    r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
+    r"onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|"
+    r"dizaines?|douzaines?|vingtaines?|centaines?|milliers?)\b",
+    re.IGNORECASE,
+)
 
 
 def _counts(text: str, counted: set[str]) -> bool:
@@ -308,10 +353,21 @@ def _counts(text: str, counted: set[str]) -> bool:
     return False
 
 
-def _covers(matches: frozenset[str], long_form: frozenset[str], tokens: set[str]) -> bool:
-    if matches & tokens:
-        return True
-    return bool(long_form) and len(long_form & tokens) * 3 >= 2 * len(long_form)
+@dataclass(frozen=True)
+class _Concept:
+    """A question token as the re-ranking looks for it: as itself, a corpus word it is bridged
+    to ("policiers" -> "police", see ``LexicalIndex.bridge``) or a related word of the synonym
+    table ("manger" -> "alimentation"); an acronym such as PRE also as most words of its
+    expansion ("programme de réussite éducative")."""
+
+    weight: float
+    matches: frozenset[str]
+    long_form: frozenset[str]
+
+    def found_in(self, tokens: set[str]) -> bool:
+        if self.matches & tokens:
+            return True
+        return bool(self.long_form) and len(self.long_form & tokens) * 3 >= 2 * len(self.long_form)
 
 
 def _overlaps(unit: Unit, chosen: list[Unit]) -> bool:

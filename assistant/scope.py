@@ -1,4 +1,9 @@
-"""Out-of-scope questions: closer to a prototype of another domain than to any passage.
+"""Out-of-scope questions: about a name the documents never use, or closer to a prototype of
+another domain than to any passage.
+
+A capitalised word that does not open a sentence is a name ("Eurovision", "Windows", "Caen");
+when neither the corpus nor the glossary knows it, the documents cannot answer a question about
+it (``unknown_names``).
 
 The prototypes (``data/out_of_scope.json``: sport results, weather, recipes, general knowledge,
 small talk...) are embedded once; a question whose embedding is more similar to one of them than
@@ -14,9 +19,28 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.glossary import Glossary
+from assistant.lexical import LexicalIndex, names_in, tokenize
 from ingest.store import PassageStore
 
 PROTOTYPES_FILE = Path(__file__).parent / "data" / "out_of_scope.json"
+
+
+def unknown_names(question: str, lexical: LexicalIndex, glossary: Glossary) -> list[str]:
+    """The names of ``question`` (see ``assistant.lexical.names_in``) that neither the indexed
+    passages nor the glossary contain, even bridged (see ``LexicalIndex.bridge``)."""
+    return [
+        name for name in names_in(question)
+        if (tokens := tokenize(name)) and glossary.lookup(name) is None and not any(lexical.knows(t) for t in tokens)
+    ]
+
+
+def unknown_names_message(names: list[str]) -> str:
+    quoted = ", ".join(f"« {name} »" for name in dict.fromkeys(names))
+    return (
+        f"Les documents du contrat de ville ne parlent pas de {quoted} : je ne peux pas répondre "
+        "à cette question à partir d'eux. Les passages les plus proches sont proposés en lecture complémentaire."
+    )
 
 
 class ScopeGuard:

@@ -25,7 +25,7 @@ from assistant.grounding import without_instructions
 from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
-from assistant.scope import ScopeGuard
+from assistant.scope import ScopeGuard, unknown_names, unknown_names_message
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from ingest.config import Settings
 from ingest.embed import QueryCache
@@ -178,9 +178,11 @@ class Assistant:
             resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
-        strong = engine.answerer.evidence_strength(resolved, hits) >= STRONG_EVIDENCE
-        if not strong and self.scope.is_out_of_scope(engine.index.glossary.expand(resolved)):
-            return refusal(question, hits)
+        if engine.answerer.evidence_strength(resolved, hits) < STRONG_EVIDENCE:
+            if names := unknown_names(resolved, engine.index.lexical, engine.index.glossary):
+                return refusal(question, hits, unknown_names_message(names))
+            if self.scope.is_out_of_scope(engine.index.glossary.expand(resolved)):
+                return refusal(question, hits)
         return resolved, hits
 
 

@@ -195,3 +195,41 @@ def test_rerank_prefers_the_passage_with_the_answer(answerer):
     fused = [Hit(r, by_id[pid], 1.0 / (10 + r)) for r, pid in enumerate(["pre", "axes", "asv"], 1)]
     reranked = answerer.rerank("comment aider les familles à mieux manger ?", fused)
     assert reranked[0].passage.id == "asv" and [h.rank for h in reranked] == [1, 2, 3]
+
+
+def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
+    words = passage("orne", "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;")
+    answer = answerer.answer("combien de programmes de rénovation urbaine dans l'Orne ?", [Hit(1, words, 1.0)])
+    assert_grounded(answer)
+    assert "trois programmes" in answer.text
+    people = passage("perimetre", "Le nouveau périmètre couvre près de 1 400 habitants.")
+    answer = answerer.answer("combien de personnes dans le nouveau périmètre ?", [Hit(1, people, 1.0)])
+    assert_grounded(answer)
+    assert "1 400 habitants" in answer.text
+
+
+def test_a_percentage_is_given_by_a_percent_sign(answerer):
+    iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
+    answer = answerer.answer("quel pourcentage des salariés de l'IAE habitent en QPV ?", [Hit(1, iae, 1.0)])
+    assert_grounded(answer)
+    assert "20 %" in answer.text
+
+
+PLACES = [
+    passage("michel", "Le quartier Saint-Michel compte près de 1 400 habitants selon l'ANCT."),
+    passage("orne", "Les trois programmes de rénovation urbaine de l'Orne : Flers, Argentan et L'Aigle."),
+    *(passage(f"other{i}", f"Le comité de pilotage {i} réunit les signataires du contrat de Flers.") for i in range(4)),
+]
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("combien d'habitants à Argentan ?", True),  # the figure is Saint-Michel's
+    ("combien d'habitants à Saint-Michel ?", False),
+    ("combien d'habitants à Flers ?", False),  # "Flers" is in most passages: it tells nothing apart
+])
+def test_a_figure_must_be_about_the_place_asked(question, refused):
+    answerer = ExtractiveAnswerer(LexicalIndex.build(PLACES), Glossary.load(), AnswerPolicy(min_coverage=0.1))
+    answer = answerer.answer(question, [Hit(1, PLACES[0], 1.0), Hit(2, PLACES[1], 0.5)])
+    assert answer.refused is refused
+    if not refused:
+        assert "1 400 habitants" in answer.text

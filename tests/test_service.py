@@ -51,14 +51,24 @@ def test_followup_uses_the_history(assistant):
     assert any("signataires" in c.passage.text for c in answer.citations)
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["Qui a gagné le match de football de Caen samedi ?", "Donne-moi une recette de tarte aux pommes"],
-)
-def test_out_of_scope_is_refused(assistant, question):
-    answer = assistant.ask(question)
+def test_out_of_scope_is_refused(assistant):
+    answer = assistant.ask("Donne-moi une recette de tarte aux pommes")
     assert answer.refused and not answer.citations
     assert "ne contiennent pas" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("Qui a gagné le match de football de Caen samedi ?", "« Caen »"), ("Qui a gagné l'Eurovision ?", "« Eurovision »")],
+)
+def test_a_name_the_documents_never_use_is_refused_by_name(assistant, question, name):
+    answer = assistant.ask(question)
+    assert answer.refused and not answer.citations
+    assert f"ne parlent pas de {name}" in answer.text
+
+
+def test_a_name_the_documents_use_is_answered(assistant):
+    check_grounded(assistant.ask("Quelles actions pour la Santé des habitants ?"))
 
 
 @pytest.mark.parametrize(
