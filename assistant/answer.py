@@ -14,15 +14,14 @@ set) and, for a question asking for a figure or a date, when that unit contains 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, indexed_text, names_in, tokenize
+from assistant.lexical import LexicalIndex, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
-from ingest.records import Passage
 
 REFUSAL = (
     "Les documents du contrat de ville ne contiennent pas d'information qui réponde à cette "
@@ -59,8 +58,8 @@ _DEFINITION_QUESTION = re.compile(
     r"ça veut dire|ca veut dire|\bkoi\b",
     re.IGNORECASE,
 )
+_MEANING_QUESTION = re.compile(r"veut dire|signifie|signification|\bsigle\b|acronyme", re.IGNORECASE)
 _DEFINES = re.compile(r"\b(est|sont|désigne|consiste|vise)\b")
-NAME_SHARE = 0.2  # a name in more passages than this share is common to the corpus ("Flers")
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
 _YEAR_OR_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}(er)? [a-zéû]+ (19|20)\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -130,10 +129,10 @@ class ExtractiveAnswerer:
         self.policy = policy
         self._scored = lru_cache(maxsize=16)(self._score_units)
 
-    def _concepts(self, question: str) -> list[_Concept]:
+    def _concepts(self, question: str, related: bool = True) -> list[_Concept]:
         """One concept per question token, weighted by its rarity in the corpus."""
         concepts = []
-        related = self.synonyms.related_in(question, self.lexical)
+        related = self.synonyms.related_in(question, self.lexical) if related else {}
         for token in dict.fromkeys(tokenize(question)):
             entry = self.glossary.lookup(token)
             long_form = frozenset(tokenize(entry.expansion)) if entry and entry.is_acronym else frozenset()
@@ -162,21 +161,20 @@ class ExtractiveAnswerer:
         concepts = self._concepts(question)
         definition = bool(_DEFINITION_QUESTION.search(question))
         scored: list[Unit] = []
-        for hit in hits:
-            heading_tokens = set(tokenize(" ".join(hit.passage.section)))
-            previous: Unit | None = None
-            for unit in units_of(hit):
-                tokens = set(tokenize(unit.text))
-                context = set(heading_tokens)
-                if previous is not None and previous.block == unit.block:
-                    context |= set(tokenize(previous.text))
-                coverage = self._coverage(concepts, tokens, context)
-                score = coverage + self.policy.rank_bonus / hit.rank
-                if definition and coverage >= 0.5 and _DEFINES.search(unit.text[:120]):
-                    score += self.policy.definition_bonus
-                scored.append(_with(unit, coverage, score))
-                previous = unit
+        for unit, tokens, context in _in_context(hits):
+            coverage = self._coverage(concepts, tokens, context)
+            score = coverage + self.policy.rank_bonus / unit.hit.rank
+            if definition and coverage >= 0.5 and _DEFINES.search(unit.text[:120]):
+                score += self.policy.definition_bonus
+            scored.append(_with(unit, coverage, score))
         return tuple(sorted(scored, key=lambda u: -u.score))
+
+    def literal_coverage(self, question: str, hits: Sequence[Hit]) -> float:
+        """The best unit's coverage of the question's own words, synonyms left out: how surely
+        the question is about what the documents say ("quel temps fera-t-il ce week-end ?"
+        reaches "dimanche" only through the synonym table)."""
+        concepts = self._concepts(question, related=False)
+        return max((self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits)), default=0.0)
 
     def rerank(self, question: str, hits: Sequence[Hit], weight: float = RERANK_WEIGHT) -> list[Hit]:
         """Hits re-ordered by fused score (scaled to 1) plus ``weight`` x best unit coverage."""
@@ -190,11 +188,6 @@ class ExtractiveAnswerer:
         scores = {h.passage.id: h.score / top + weight * best.get(h.passage.id, 0.0) for h in hits}
         ordered = sorted(hits, key=lambda h: -scores[h.passage.id])
         return [Hit(rank, h.passage, scores[h.passage.id]) for rank, h in enumerate(ordered, 1)]
-
-    def evidence_strength(self, question: str, hits: Sequence[Hit]) -> float:
-        """Coverage of the best unit that has the kind of content the question asks for."""
-        best = self._best(question, self.score_units(question, hits))
-        return best.coverage if best else 0.0
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         units = self.score_units(question, hits)
@@ -220,8 +213,8 @@ class ExtractiveAnswerer:
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
         if _PERSON_QUESTION.search(question):
             units = [u for u in units if _PERSON_NAME.search(u.text)]
-        if _DATE_QUESTION.search(question) or _FIGURE_QUESTION.search(question):
-            units = self._about_the_names(question, units)
+        if _MEANING_QUESTION.search(question):
+            units = self._spelling_out(question, units)
         if _DATE_QUESTION.search(question):
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif _FIGURE_QUESTION.search(question):
@@ -235,18 +228,21 @@ class ExtractiveAnswerer:
             ]
         return units[0] if units else None
 
-    def _about_the_names(self, question: str, units: Sequence[Unit]) -> list[Unit]:
-        """The units whose passage holds one of the names of the question ("combien d'habitants
-        à Argentan ?" is not answered by a figure about Saint-Michel).  Names in more than
-        ``NAME_SHARE`` of the passages ("Flers") tell nothing apart and are not required."""
-        common = NAME_SHARE * len(self.lexical)
-        names = [
-            self._forms(name) for name in names_in(question)
-            if tokenize(name) and all(self.lexical.document_frequency(t) <= common for t in tokenize(name))
+    def _spelling_out(self, question: str, units: Sequence[Unit]) -> list[Unit]:
+        """For "que veut dire le sigle GUSP ?", the units that spell the acronym out (most words
+        of its expansion, from the glossary): a list merely naming "PRE, GUSP, Adultes-relais"
+        does not say what it means."""
+        long_forms = [
+            frozenset(tokenize(entry.expansion))
+            for token in tokenize(question)
+            if (entry := self.glossary.lookup(token)) and entry.is_acronym
         ]
-        if not names:
+        if not long_forms:
             return list(units)
-        return [u for u in units if any(forms & _passage_tokens(u.hit.passage) for forms in names)]
+        return [
+            u for u in units
+            if any(len(form & set(tokenize(u.text))) * 3 >= 2 * len(form) for form in long_forms)
+        ]
 
     def _forms(self, word: str) -> set[str]:
         """Index tokens that stand for a word: its own and its related words ("personnes":
@@ -311,11 +307,6 @@ _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 _COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=256)
-def _passage_tokens(passage: Passage) -> frozenset[str]:
-    return frozenset(tokenize(indexed_text(passage)))
-
-
 _PERCENT_WORDS = frozenset({"pourcentage", "taux", "part"})
 _PERCENT = re.compile(r"\d\s*%|\bpour ?cent\b")
 
@@ -368,6 +359,20 @@ class _Concept:
         if self.matches & tokens:
             return True
         return bool(self.long_form) and len(self.long_form & tokens) * 3 >= 2 * len(self.long_form)
+
+
+def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]]:
+    """Each unit of the hits with its tokens and its context's: the passage's section path and
+    the unit before it in the same block."""
+    for hit in hits:
+        heading = set(tokenize(" ".join(hit.passage.section)))
+        previous: Unit | None = None
+        for unit in units_of(hit):
+            context = set(heading)
+            if previous is not None and previous.block == unit.block:
+                context |= set(tokenize(previous.text))
+            yield unit, set(tokenize(unit.text)), context
+            previous = unit
 
 
 def _overlaps(unit: Unit, chosen: list[Unit]) -> bool:

@@ -165,11 +165,11 @@ _SENTENCE_OPENERS = (".", "!", "?", ":", "«", '"')
 
 def names_in(text: str) -> list[str]:
     """The capitalised words of ``text`` that do not open a sentence: names ("Argentan",
-    "Saint-Michel", "Eurovision"), as written."""
+    "Saint-Michel", "Eurovision"), as written.  Acronyms ("BTS", "HS") are not names."""
     names = []
     for i, match in enumerate(_NAME_WORD.finditer(text)):
         word = match.group(0)
-        if i and word[0].isupper() and not text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS):
+        if i and word[0].isupper() and not word.isupper() and not text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS):
             names.append(word)
     return names
 

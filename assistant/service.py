@@ -34,7 +34,7 @@ from ingest.store import PassageStore
 MAX_QUESTION_CHARS = 1000
 ANSWER_DEPTH = 6  # passages given to the answerer
 RERANK_DEPTH = 20  # candidates re-ranked
-STRONG_EVIDENCE = 0.5  # a question this well covered by a passage is never judged out of scope
+STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope
 _ENGLISH = re.compile(r"\b(what|which|who|how|where|when|why|the|is|are|does|do|of|and)\b", re.IGNORECASE)
 _FRENCH = re.compile(r"\b(le|la|les|des|du|de|est|sont|quel|quels|quelle|quelles|comment|pour|et)\b", re.IGNORECASE)
 EMPTY_INDEX = "Aucun document n'est encore indexé : lancez d'abord « quartiers ingest »."
@@ -178,7 +178,7 @@ class Assistant:
             resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
-        if engine.answerer.evidence_strength(resolved, hits) < STRONG_EVIDENCE:
+        if engine.answerer.literal_coverage(resolved, hits) < STRONG_EVIDENCE:
             if names := unknown_names(resolved, engine.index.lexical, engine.index.glossary):
                 return refusal(question, hits, unknown_names_message(names))
             if self.scope.is_out_of_scope(engine.index.glossary.expand(resolved)):

@@ -235,3 +235,11 @@ def test_known_numbers_and_too_different_words_are_not_bridged(word):
 def test_related_words_are_scored_with_the_query(index):
     assert index.search("vélo") == []
     assert index.search("vélo", related=tokenize("pistes cyclables"))[0][0] == "mobilite"
+
+
+def test_names_are_capitalised_words_inside_a_sentence_not_acronyms():
+    from assistant.lexical import names_in
+
+    text = "Mon fils a un BTS. Il vit à Saint-Michel et regarde l'Eurovision."
+    assert names_in(text) == ["Saint-Michel", "Eurovision"]
+    assert names_in("Eurovision : qui a gagné ?") == []
