@@ -153,8 +153,8 @@ class ExtractiveAnswerer:
         return found / total
 
     def score_units(self, question: str, hits: Sequence[Hit]) -> tuple[Unit, ...]:
-        """All units of the hits, best first.  One ``ask`` scores the same hits twice (evidence
-        strength for the scope check, then the answer): the result is kept for the last calls."""
+        """All units of the hits, best first (the last results are kept: the same hits are
+        often scored again, by the answer after the re-ranking, by the evaluation)."""
         return self._scored(question, tuple(hits))
 
     def _score_units(self, question: str, hits: tuple[Hit, ...]) -> tuple[Unit, ...]:
