@@ -5,6 +5,11 @@ Each line of ``evals/gold/questions.jsonl`` is one JSON object::
     {"id": "q001", "question": str, "evidence": [str, ...], "type": str,
      "split": "dev" | "test", "history": [str, ...]}
 
+The ``q...`` questions were written with the first versions of the assistant; the ``b...`` (dev)
+and ``c...`` (test) ones later, each set by a separate session that read only the corpus, never
+the assistant's code, data or other questions.  Questions repeating another one word for word
+were removed.
+
 ``evidence`` lists alternative exact substrings of the *cleaned* corpus text; a passage is relevant
 to the question when it contains any of them. An empty list means the documents do not answer the
 question (the assistant must refuse). ``history`` holds the previous questions of a conversation,
