@@ -174,7 +174,8 @@ class ExtractiveAnswerer:
         the question is about what the documents say ("quel temps fera-t-il ce week-end ?"
         reaches "dimanche" only through the synonym table)."""
         concepts = self._concepts(question, related=False)
-        return max((self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits)), default=0.0)
+        coverages = (self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits))
+        return max(coverages, default=0.0)
 
     def rerank(self, question: str, hits: Sequence[Hit], weight: float = RERANK_WEIGHT) -> list[Hit]:
         """Hits re-ordered by fused score (scaled to 1) plus ``weight`` x best unit coverage."""
@@ -249,7 +250,6 @@ class ExtractiveAnswerer:
         "habitants", "Saint": "St")."""
         tokens = set(tokenize(word))
         return tokens | {r for t in tokens for r in self.synonyms.related(t)}
-
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""

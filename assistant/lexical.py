@@ -74,7 +74,7 @@ _stemmer = Stemmer.Stemmer("french")
 _token_cache: dict[str, str | None] = {}  # raw word -> index token (None: dropped)
 _CACHE_LIMIT = 500_000
 BRIDGE_PREFIX = 5  # an unknown word and a corpus word must share at least this many letters...
-BRIDGE_SHARE = 0.8  # ...and this share of the longer ("polici"/"polic": 5 of 6; "argentan"/"argent": 6 of 8, no)
+BRIDGE_SHARE = 0.8  # ...and this share of the longer: "polici"/"polic" 5 of 6, "argentan"/"argent" no
 _ACRONYM_STOP = "\x00acronym-or-stop-word"  # sentinel: decided by the word's neighbours
 
 
@@ -169,7 +169,8 @@ def names_in(text: str) -> list[str]:
     names = []
     for i, match in enumerate(_NAME_WORD.finditer(text)):
         word = match.group(0)
-        if i and word[0].isupper() and not word.isupper() and not text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS):
+        opens_sentence = i == 0 or text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS)
+        if word[0].isupper() and not word.isupper() and not opens_sentence:
             names.append(word)
     return names
 
@@ -253,7 +254,9 @@ class LexicalIndex:
         """Corpus tokens standing for ``token`` when the corpus never uses it: those that share
         its beginning ("polici", from "policiers", -> "polic", from "police").  Empty for a
         known token, a number or a short word."""
-        if self._bm25 is None or token in self._bm25.vocab_dict or token.isdigit() or len(token) < BRIDGE_PREFIX:
+        if self._bm25 is None or token in self._bm25.vocab_dict:
+            return []
+        if token.isdigit() or len(token) < BRIDGE_PREFIX:
             return []
         if self._sorted_vocab is None:
             self._sorted_vocab = sorted(self._bm25.vocab_dict)

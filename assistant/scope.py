@@ -29,10 +29,12 @@ PROTOTYPES_FILE = Path(__file__).parent / "data" / "out_of_scope.json"
 def unknown_names(question: str, lexical: LexicalIndex, glossary: Glossary) -> list[str]:
     """The names of ``question`` (see ``assistant.lexical.names_in``) that neither the indexed
     passages nor the glossary contain, even bridged (see ``LexicalIndex.bridge``)."""
-    return [
-        name for name in names_in(question)
-        if (tokens := tokenize(name)) and glossary.lookup(name) is None and not any(lexical.knows(t) for t in tokens)
-    ]
+    unknown = []
+    for name in names_in(question):
+        tokens = tokenize(name)
+        if tokens and glossary.lookup(name) is None and not any(lexical.knows(t) for t in tokens):
+            unknown.append(name)
+    return unknown
 
 
 def unknown_names_message(names: list[str]) -> str:
