@@ -169,11 +169,11 @@ class ExtractiveAnswerer:
             scored.append(_with(unit, coverage, score))
         return tuple(sorted(scored, key=lambda u: -u.score))
 
-    def literal_coverage(self, question: str, hits: Sequence[Hit]) -> float:
-        """The best unit's coverage of the question's own words, synonyms left out: how surely
-        the question is about what the documents say ("quel temps fera-t-il ce week-end ?"
-        reaches "dimanche" only through the synonym table)."""
-        concepts = self._concepts(question, related=False)
+    def coverage(self, question: str, hits: Sequence[Hit], synonyms: bool = True) -> float:
+        """The best unit's coverage of the question; without ``synonyms``, of its own words
+        only ("quel temps fera-t-il ce week-end ?" reaches "dimanche" only through the synonym
+        table)."""
+        concepts = self._concepts(question, related=synonyms)
         coverages = (self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits))
         return max(coverages, default=0.0)
 

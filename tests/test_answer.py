@@ -225,7 +225,8 @@ def test_a_meaning_question_needs_the_acronym_spelled_out():
     assert answer.citations[0].passage.id == "gusp"
 
 
-def test_literal_coverage_leaves_synonyms_out(answerer):
+def test_coverage_of_the_question_own_words_leaves_synonyms_out(answerer):
     # "manger" reaches "alimentation" through the synonym table only
-    assert answerer.literal_coverage("comment mieux manger ?", hits("asv")) == 0.0
-    assert answerer.literal_coverage("la nutrition et la sédentarité", hits("asv")) == 1.0
+    assert answerer.coverage("comment manger ?", hits("asv")) == 1.0
+    assert answerer.coverage("comment manger ?", hits("asv"), synonyms=False) == 0.0
+    assert answerer.coverage("la nutrition et la sédentarité", hits("asv"), synonyms=False) == 1.0

@@ -102,3 +102,12 @@ def test_an_empty_index_says_what_to_do(tmp_path, real_embedder):
     empty = Assistant(SearchIndex.open(settings, make_store(settings)), real_embedder)
     answer = empty.ask("quelles sont les priorités ?")
     assert answer.refused and answer.text == EMPTY_INDEX
+
+
+def test_a_well_covered_question_skips_the_scope_check(assistant, monkeypatch):
+    monkeypatch.setattr(assistant.scope, "is_out_of_scope", lambda question: True)
+    # covered through the synonym table: "pilote" is not in the documents, "pilotage" is
+    check_grounded(assistant.ask("qui pilote le contrat ?"))
+    # covered by its own words
+    check_grounded(assistant.ask("quelles priorités a fait émerger l'analyse des besoins sociaux ?"))
+    assert assistant.ask("Donne-moi une recette de tarte aux pommes").refused
