@@ -27,13 +27,17 @@ PROTOTYPES_FILE = Path(__file__).parent / "data" / "out_of_scope.json"
 
 
 def unknown_names(question: str, lexical: LexicalIndex, glossary: Glossary) -> list[str]:
-    """The names of ``question`` (see ``assistant.lexical.names_in``) that neither the indexed
-    passages nor the glossary contain, even bridged (see ``LexicalIndex.bridge``)."""
+    """The names of ``question`` (see ``assistant.lexical.names_in``), or capitalised parts of a
+    hyphenated one, that neither the indexed passages nor the glossary contain, even bridged
+    (see ``LexicalIndex.bridge``)."""
     unknown = []
     for name in names_in(question):
-        tokens = tokenize(name)
-        if tokens and glossary.lookup(name) is None and not any(lexical.knows(t) for t in tokens):
-            unknown.append(name)
+        if glossary.lookup(name) is not None:
+            continue
+        for part in name.split("-"):  # "Flers-Paris": "Paris" is unknown even if "Flers" is not
+            tokens = tokenize(part)
+            if part[:1].isupper() and tokens and not any(lexical.knows(t) for t in tokens):
+                unknown.append(part)
     return unknown
 
 

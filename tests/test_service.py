@@ -59,7 +59,11 @@ def test_out_of_scope_is_refused(assistant):
 
 @pytest.mark.parametrize(
     ("question", "name"),
-    [("Qui a gagné le match de football de Caen samedi ?", "« Caen »"), ("Qui a gagné l'Eurovision ?", "« Eurovision »")],
+    [
+        ("Qui a gagné le match de football de Caen samedi ?", "« Caen »"),
+        ("Qui a gagné l'Eurovision ?", "« Eurovision »"),
+        ("Combien coûte un billet Flers-Paris ?", "« Paris »"),  # "Flers" is known, "Paris" is not
+    ],
 )
 def test_a_name_the_documents_never_use_is_refused_by_name(assistant, question, name):
     answer = assistant.ask(question)
