@@ -79,7 +79,7 @@ class Synonyms:
                 if phrase in words:
                     for token in tokenize(phrase):
                         related.setdefault(token, set()).update(targets)
-        return {token: frozenset(words - {token}) for token, words in related.items()}
+        return {token: frozenset(found - {token}) for token, found in related.items()}
 
     def expand(self, query: str, lexical: LexicalIndex | None = None) -> frozenset[str]:
         """The index tokens related to ``query`` that it does not hold itself (see ``related_in``)."""
