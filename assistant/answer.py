@@ -173,7 +173,9 @@ class ExtractiveAnswerer:
         """The best unit's coverage of the question; without ``synonyms``, of its own words
         only ("quel temps fera-t-il ce week-end ?" reaches "dimanche" only through the synonym
         table)."""
-        concepts = self._concepts(question, related=synonyms)
+        if synonyms:  # the units as the answer scores them (kept: the answer reuses them)
+            return max((u.coverage for u in self.score_units(question, hits)), default=0.0)
+        concepts = self._concepts(question, related=False)
         coverages = (self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits))
         return max(coverages, default=0.0)
 

@@ -233,7 +233,7 @@ class LexicalIndex:
         if self._bm25 is None or k <= 0:
             return []
         own = self._token_ids(tokenize(query))
-        extra = self._token_ids(list(related)) - own
+        extra = self._token_ids(related) - own
         if not own and not extra:
             return []
         scores = self._bm25.get_scores(sorted(own | extra))
@@ -241,7 +241,7 @@ class LexicalIndex:
             scores = self._restrict(scores, allowed_ids)
         return self._top(scores, k)
 
-    def _token_ids(self, tokens: list[str]) -> set[int]:
+    def _token_ids(self, tokens: Iterable[str]) -> set[int]:
         """Vocabulary ids of ``tokens``, an unknown token standing for the tokens it bridges to."""
         vocab = self._bm25.vocab_dict
         return {vocab[w] for t in tokens for w in ([t] if t in vocab else self.bridge(t))}
