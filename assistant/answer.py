@@ -180,11 +180,14 @@ class ExtractiveAnswerer:
         return max(coverages, default=0.0)
 
     def rerank(self, question: str, hits: Sequence[Hit], weight: float = RERANK_WEIGHT) -> list[Hit]:
-        """Hits re-ordered by fused score (scaled to 1) plus ``weight`` x best unit coverage."""
+        """Hits re-ordered by fused score (scaled to 1) plus ``weight`` x the coverage of their best
+        unit that can answer: for "depuis quand ... ?", a unit with a date (see ``_answering``).
+        Counting the other units at 0, 0.3, 0.5, 0.7 or 1.0 of their coverage gave dev MRR 0.795,
+        0.790, 0.790, 0.790, 0.783 (``python -m evals.run --split dev``)."""
         if not hits:
             return []
         best: dict[str, float] = {}
-        for unit in self.score_units(question, hits):
+        for unit in self._answering(question, self.score_units(question, hits)):
             pid = unit.hit.passage.id
             best[pid] = max(best.get(pid, 0.0), unit.coverage)
         top = max(h.score for h in hits) or 1.0
@@ -208,7 +211,12 @@ class ExtractiveAnswerer:
         return compose(question, chosen)
 
     def _best(self, question: str, units: Sequence[Unit]) -> Unit | None:
-        """The best unit, among those holding what the question asks for: a time of day, a
+        """The best unit among those that can answer."""
+        answering = self._answering(question, units)
+        return answering[0] if answering else None
+
+    def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
+        """The units holding what the question asks for, in their order: a time of day, a
         person's name, a date or a figure.  A figure must also be *of* what is asked: "quel est
         le budget" needs "budget" near it."""
         question = question.replace("’", "'")
@@ -229,7 +237,7 @@ class ExtractiveAnswerer:
                 and all(_measures(word, u) for word in measured)
                 and all(_counts(u.text, forms) for forms in counted)
             ]
-        return units[0] if units else None
+        return list(units)
 
     def _spelling_out(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """For "que veut dire le sigle GUSP ?", the units that spell the acronym out (most words

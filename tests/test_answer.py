@@ -197,6 +197,19 @@ def test_rerank_prefers_the_passage_with_the_answer(answerer):
     assert reranked[0].passage.id == "asv" and [h.rank for h in reranked] == [1, 2, 3]
 
 
+def test_rerank_counts_only_units_that_can_answer(answerer):
+    # The map legend covers the question's words better, but only the other passage has a date.
+    legend = passage("legend", "La nouvelle carte des quartiers prioritaires s'applique aux quartiers prioritaires.")
+    dated = passage("dated", "La nouvelle carte est entrée en vigueur le 1er janvier 2024.")
+    fused = [Hit(1, legend, 0.1), Hit(2, dated, 0.09)]
+    question = "depuis quand la nouvelle carte des quartiers prioritaires s'applique ?"
+    assert [h.passage.id for h in answerer.rerank(question, fused)] == ["dated", "legend"]
+    # Without the date, the legend's coverage wins.
+    undated = passage("undated", "La nouvelle carte est entrée en vigueur.")
+    fused = [Hit(1, legend, 0.1), Hit(2, undated, 0.09)]
+    assert answerer.rerank(question, fused)[0].passage.id == "legend"
+
+
 def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
     words = passage("orne", "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;")
     answer = answerer.answer("combien de programmes de rénovation urbaine dans l'Orne ?", [Hit(1, words, 1.0)])
