@@ -13,7 +13,7 @@ contract (raw OCR text, so the cleaner does its real work) with:
 
 Deterministic: the same seed gives byte-identical files.  About one file in three is a real PDF
 written by fpdf2 (one page per slide, a Unicode font from matplotlib); the others are ``.txt``
-with slides separated by form feeds.  The shipped contract gives 82 passages; a synthetic one
+with slides separated by form feeds.  The shipped contract gives 89 passages; a synthetic one
 gives about as many.
 """
 

@@ -5,7 +5,9 @@ list blocks whose lines start with ``- ``, short heading lines, and ``\\f`` page
 
 1. Blocks are classified: break, Markdown heading, slide title (the first heading-like block
    after a break), sub-heading (a short title-like line followed by content), list, paragraph.
-2. Headings are not passage text; they build the *section path* of the text that follows.
+2. Headings build the *section path* of the text that follows.  A slide title or sub-heading is
+   also the first line of the passage under it (a reader quoting "Les 4 axes transversaux"
+   finds it in a passage); a Markdown heading, which is markup, is not.
 3. The text under a heading is cut into *units* that are never split: a sentence, a list item,
    or a lead-in line ending with ``:`` together with the first item of its list.
 4. Units are packed greedily into passages of about ``target_chars`` and never more than
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from ingest.config import SplitSettings
 from ingest.records import CleanDocument, Passage
 
-SPLITTER_VERSION = "1"
+SPLITTER_VERSION = "2"  # 2: a slide title or sub-heading opens the passage under it
 EMBED_FORMAT = "section-path+text/1"  # what ``embedding_text`` feeds the model
 
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
@@ -127,7 +129,7 @@ def _ends_with_connector(text: str) -> bool:
 def _sections_and_units(text: str) -> Iterator[tuple[tuple[str, ...], int, int, str]]:
     """Yield (section path, start, end, unit kind) for every unit, in document order.
 
-    Unit kinds: "sentence", "item", "break" (a hard boundary, no text).
+    Unit kinds: "sentence", "item", "heading" (opens a passage), "break" (a hard boundary, no text).
     """
     blocks = _blocks(text)
     path: list[tuple[int, str]] = []  # (level, heading)
@@ -147,7 +149,10 @@ def _sections_and_units(text: str) -> Iterator[tuple[tuple[str, ...], int, int, 
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, heading))
-            yield tuple(h for _, h in path), block.start, block.start, "break"
+            if _MD_HEADING.match(block.text):
+                yield tuple(h for _, h in path), block.start, block.start, "break"
+            else:
+                yield tuple(h for _, h in path), block.start, blocks[i + consumed - 1].end, "heading"
             i += consumed
             continue
         for start, end, kind in _units(block):
@@ -212,14 +217,14 @@ def _units(block: _Block) -> Iterator[tuple[int, int, str]]:
 def _pack(
     units: list[tuple[tuple[str, ...], int, int, str]], text: str, settings: SplitSettings
 ) -> list[tuple[tuple[str, ...], int, int]]:
-    """Group consecutive units of one section into passages (section, start, end)."""
+    """Group consecutive units of one section into passages (section, start, end); a heading
+    opens a new group, a break closes the current one."""
     groups: list[list[tuple[tuple[str, ...], int, int, str]]] = [[]]
     for unit in units:
-        if unit[3] == "break":
-            if groups[-1]:
-                groups.append([])
-            continue
-        groups[-1].append(unit)
+        if unit[3] in ("break", "heading") and groups[-1]:
+            groups.append([])
+        if unit[3] != "break":
+            groups[-1].append(unit)
     passages: list[tuple[tuple[str, ...], int, int]] = []
     for group in filter(None, groups):
         passages.extend(_pack_group(group, settings))

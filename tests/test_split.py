@@ -93,10 +93,20 @@ def test_a_long_list_is_split_between_items_only():
     text = "Les leviers\n\nLes leviers pour agir sont les suivants :\n" + items
     passages = split_document(clean_doc(text))
     assert len(passages) > 1
-    assert passages[0].text.startswith("Les leviers pour agir sont les suivants :")
+    assert passages[0].text.startswith("Les leviers\n\nLes leviers pour agir sont les suivants :")
     for p in passages:
-        assert all(line.startswith("- ") or line.endswith(":") for line in p.text.split("\n"))
+        body = p.text.removeprefix("Les leviers\n\n")  # the heading opens the first passage
+        assert all(line.startswith("- ") or line.endswith(":") for line in body.split("\n"))
         assert len(p.text) <= 900
+
+
+def test_a_title_or_sub_heading_opens_the_passage_under_it():
+    passages = split_document(clean_doc(SLIDES))
+    health = next(p for p in passages if p.section[-1:] == ("La santé",))
+    # The slide title and the sub-heading are quoted by readers: they are passage text too.
+    assert health.text.startswith("Les ambitions de la ville de Flers et Flers Agglo : Les défis thématiques\n\nLa santé\n\n")
+    anru = next(p for p in passages if "ANRU" in p.section[0])
+    assert anru.text.startswith("Une démarche participative : La concertation dans le cadre de\n\nl'ANRU\n\nDans le cadre")
 
 
 def test_markdown_headings_give_the_path():
@@ -112,6 +122,7 @@ def test_markdown_headings_give_the_path():
         ("Guide", "Les groupes thématiques"),
     ]
     assert passages[0].location == "Guide > Le comité de pilotage"
+    assert passages[0].text.startswith("Le comité de pilotage réunit")  # Markdown marks are not text
     assert embedding_text(passages[0]).startswith("Guide > Le comité de pilotage\n")
 
 
