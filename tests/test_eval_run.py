@@ -1,10 +1,10 @@
 """``quartiers eval`` on the shipped corpus: report, metrics, charts, and the regression gate.
 
 The gate's thresholds sit a little below the figures measured on the dev split when they were
-set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.926, MRR 0.783, refusal
-accuracy 0.966, unanswerable refused 0.920, false refusals 0.025, CRAG 0.599, baseline MRR 0.343).
-The dev split then gained 52 questions written apart (ids ``b...``), harder than the first 95:
-on those 95 alone, CRAG is 0.632.  A change that lowers the figures fails the build.
+set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.934, MRR 0.831, refusal
+accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.605, baseline MRR 0.343).
+52 of those questions were written apart from the system (ids ``b...``) and are harder than the
+others.  A change that lowers the figures fails the build.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[1]
 
 GATE = {  # metric: (direction, threshold)
-    "hit@5": (">=", 0.90),
-    "mrr": (">=", 0.76),
+    "hit@5": (">=", 0.92),
+    "mrr": (">=", 0.81),
     "citation_precision": (">=", 1.0),
     "quotes_in_passage": (">=", 1.0),
     "refusal_accuracy": (">=", 0.94),
     "unanswerable_refused": (">=", 0.88),
     "false_refusal_rate": ("<=", 0.04),
-    "crag_score": (">=", 0.57),
+    "crag_score": (">=", 0.58),
 }
 
 
