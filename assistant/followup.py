@@ -2,7 +2,9 @@
 
 Without an LLM the rewrite is deterministic: a question that reads as a follow-up (it opens with
 "et"/"mais", leans on a pronoun, or is too short to stand alone) is completed with the previous
-question, so that retrieval sees the topic and the new detail together.
+question, so that retrieval sees the topic and the new detail together.  When the follow-up names
+something ("Et à Saint-Michel ?"), its names replace those of the previous question ("combien
+d'habitants à Saint-Sauveur ?"): the user has moved on from them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.lexical import tokenize
+from assistant.lexical import names_in, tokenize
 
 _OPENERS = re.compile(r"^\s*(et|mais|aussi|ensuite|puis|alors|du coup)\b", re.IGNORECASE)
 _PRONOUNS = re.compile(
@@ -39,4 +41,9 @@ def resolve(question: str, history: Sequence[str]) -> str:
     previous = [q for q in history if q.strip()]
     if not previous or not is_followup(question):
         return question
-    return f"{question.strip()} ({previous[-1].strip()})"
+    context = previous[-1].strip()
+    if names := set(names_in(question)):
+        for name in set(names_in(context)) - names:
+            context = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "", context)
+        context = " ".join(context.split())
+    return f"{question.strip()} ({context})"

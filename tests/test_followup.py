@@ -21,10 +21,17 @@ def test_standalone_questions_are_left_alone(question):
 
 
 def test_a_followup_is_completed_with_the_last_question():
-    resolved = resolve("Et à Saint-Michel ?", ["c'est quoi le PRE ?", "combien d'habitants à Saint-Sauveur ?"])
-    assert "Saint-Michel" in resolved and "habitants à Saint-Sauveur" in resolved
-    assert "PRE" not in resolved
+    resolved = resolve("qui le pilote ?", ["c'est quoi le PRE ?", "c'est quoi l'atelier santé ville ?"])
+    assert resolved == "qui le pilote ? (c'est quoi l'atelier santé ville ?)"
     assert resolve("Et à Saint-Michel ?", []) == "Et à Saint-Michel ?"
+
+
+def test_the_names_of_a_followup_replace_those_of_the_last_question():
+    resolved = resolve("Et à Saint-Michel ?", ["c'est quoi le PRE ?", "combien d'habitants à Saint-Sauveur ?"])
+    assert resolved == "Et à Saint-Michel ? (combien d'habitants à ?)"
+    # A name the follow-up repeats stays.
+    resolved = resolve("Et le PRE de Flers ?", ["qui finance le CLS de Flers et de Caen ?"])
+    assert resolved == "Et le PRE de Flers ? (qui finance le CLS de Flers et de ?)"
 
 
 def test_an_opening_et_does_not_make_a_full_question_a_followup():
