@@ -152,7 +152,8 @@ def _sections_and_units(text: str) -> Iterator[tuple[tuple[str, ...], int, int, 
             if _MD_HEADING.match(block.text):
                 yield tuple(h for _, h in path), block.start, block.start, "break"
             else:
-                yield tuple(h for _, h in path), block.start, blocks[i + consumed - 1].end, "heading"
+                end = blocks[i + consumed - 1].end
+                yield tuple(h for _, h in path), block.start, end, "heading"
             i += consumed
             continue
         for start, end, kind in _units(block):
