@@ -3,7 +3,9 @@ another domain than to any passage.
 
 A capitalised word that does not open a sentence is a name ("Eurovision", "Windows", "Caen");
 when neither the corpus nor the glossary knows it, the documents cannot answer a question about
-it (``unknown_names``).
+it (``unknown_names``).  The corpus knows a name when a passage holds it as written (accents,
+case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel") has the stem of
+"monter", which the documents use, but no passage says "Mont".
 
 The prototypes (``data/out_of_scope.json``: sport results, weather, recipes, general knowledge,
 small talk...) are embedded once; a question whose embedding is more similar to one of them than
@@ -14,31 +16,48 @@ was chosen on the dev split of the gold questions (``python -m evals.run --calib
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, names_in, tokenize
+from assistant.lexical import LexicalIndex, fold, indexed_text, names_in, tokenize
+from ingest.records import Passage
 from ingest.store import PassageStore
 
 PROTOTYPES_FILE = Path(__file__).parent / "data" / "out_of_scope.json"
 
 
-def unknown_names(question: str, lexical: LexicalIndex, glossary: Glossary) -> list[str]:
+NAME_DEPTH = 20  # how many of the passages holding a name's index token are read for the name
+
+
+def unknown_names(
+    question: str, lexical: LexicalIndex, glossary: Glossary, passages: Mapping[str, Passage]
+) -> list[str]:
     """The names of ``question`` (see ``assistant.lexical.names_in``), or capitalised parts of a
-    hyphenated one, that neither the indexed passages nor the glossary contain, even bridged
-    (see ``LexicalIndex.bridge``)."""
+    hyphenated one, that the glossary does not define and no indexed passage holds as written."""
     unknown = []
     for name in names_in(question):
         if glossary.lookup(name) is not None:
             continue
         for part in name.split("-"):  # "Flers-Paris": "Paris" is unknown even if "Flers" is not
-            tokens = tokenize(part)
-            if part[:1].isupper() and tokens and not any(lexical.knows(t) for t in tokens):
+            if part[:1].isupper() and tokenize(part) and not _written(part, lexical, passages):
                 unknown.append(part)
     return unknown
+
+
+def _written(name: str, lexical: LexicalIndex, passages: Mapping[str, Passage]) -> bool:
+    """Whether one of the passages the lexical index finds for ``name`` holds it as a word, its
+    accents, case and a final s or x aside ("États" is written "État")."""
+    word = re.sub(r"[sx]$", "", fold(name).lower())
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}[sx]?(?!\w)")
+    for pid, _ in lexical.search(name, NAME_DEPTH):
+        if pid in passages and pattern.search(fold(indexed_text(passages[pid])).lower()):
+            return True
+    return False
 
 
 def unknown_names_message(names: list[str]) -> str:

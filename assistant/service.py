@@ -183,9 +183,10 @@ class Assistant:
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
         own_words = engine.answerer.coverage(resolved, hits, synonyms=False)
         if own_words < STRONG_EVIDENCE and engine.answerer.coverage(resolved, hits) < FULL_EVIDENCE:
-            if names := unknown_names(resolved, engine.index.lexical, engine.index.glossary):
+            index = engine.index
+            if names := unknown_names(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message(names))
-            if self.scope.is_out_of_scope(engine.index.glossary.expand(resolved)):
+            if self.scope.is_out_of_scope(index.glossary.expand(resolved)):
                 return refusal(question, hits)
         return resolved, hits
 
