@@ -25,7 +25,7 @@ from assistant.grounding import without_instructions
 from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
-from assistant.scope import ScopeGuard, unknown_names, unknown_names_message
+from assistant.scope import ScopeClassifier, unknown_names, unknown_names_message
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from ingest.config import Settings
 from ingest.embed import QueryCache
@@ -69,11 +69,11 @@ class Assistant:
         chat_model: BaseChatModel | None = None,
     ) -> None:
         self.live = index if isinstance(index, LiveIndex) else LiveIndex.fixed(index)
-        self.embedder = QueryCache(embedder)  # retrieval and the scope check embed the same question
+        self.embedder = QueryCache(embedder)  # a question searched, then asked, is embedded once
         self.mode = mode
         self.policy = policy
         self.chat_model = chat_model
-        self.scope = ScopeGuard(self.embedder, self.live.index.store)
+        self.scope = ScopeClassifier.default()
         self._engine = self._build(self.live.index)
 
     @classmethod

@@ -115,8 +115,9 @@ def embed_by_length(
 class QueryCache(Embeddings):
     """An embedder that remembers the vectors of its last ``size`` queries.
 
-    One question is embedded by retrieval and again by the scope check (the same expanded text):
-    on two cores each costs tens of milliseconds.  Documents pass straight through.
+    The same question is often embedded again: searched, then asked (the web app's sources, the
+    evaluation's retrieval and answer runs), or asked again.  On two cores each embedding costs
+    tens of milliseconds.  Documents pass straight through.
     """
 
     def __init__(self, inner: Embeddings, size: int = 256) -> None:

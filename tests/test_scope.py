@@ -1,12 +1,17 @@
-"""Names the documents never use: found as written in the passages, not by their stem."""
+"""Out of scope: names the documents never use (found as written, not by their stem), and
+questions of other domains (the classifier)."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 
 from assistant.glossary import Entry, Glossary
-from assistant.lexical import LexicalIndex
-from assistant.scope import unknown_names
+from assistant.lexical import LexicalIndex, fold
+from assistant.scope import SCOPE_QUESTIONS_FILE, ScopeClassifier, unknown_names
+from evals.gold import load_gold
 from ingest.records import Passage
 
 
@@ -49,3 +54,55 @@ def test_a_name_the_glossary_defines_is_known(lexical):
     assert unknown_names(question, lexical, Glossary(), PASSAGES) == ["Copil"]
     glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
     assert unknown_names(question, lexical, glossary, PASSAGES) == []
+
+
+# --- the domain classifier -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def classifier() -> ScopeClassifier:
+    return ScopeClassifier.default()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [  # none of these is among the examples it learnt from
+        "Quelle est la meilleure recette de far breton ?",
+        "Mon ordinateur portable surchauffe, que faire ?",
+        "Qui a gagné le Tour de France cette année ?",
+        "Combien coûte un aller-retour Paris-Rome en avion ?",
+        "Quel temps fera-t-il à Domfront dimanche ?",
+    ],
+)
+def test_questions_of_other_domains_are_out_of_scope(classifier, question):
+    assert classifier.is_out_of_scope(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quels sont les leviers du défi santé ?",
+        "Qui pilote le contrat de ville ?",
+        "y a une aide pour passer le permis quand on galère ?",
+        "Comment les habitants participent-ils au contrat ?",
+        "que fait l'Etat pour les jeunes des quartiers ?",
+    ],
+)
+def test_questions_of_the_contract_are_in_scope(classifier, question):
+    assert not classifier.is_out_of_scope(question)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", fold(text).lower()))
+
+
+def test_the_examples_do_not_repeat_the_gold_questions():
+    # The gold questions judge the classifier: an example sharing half its words or more with
+    # one of them would let it learn the answer.
+    examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
+    gold = [_words(q.question) for q in load_gold()]
+    for example in examples["in_scope"] + examples["out_of_scope"]:
+        words = _words(example)
+        close = [g for g in gold if len(words & g) * 2 >= len(words | g)]
+        assert not close, example
+    assert len(examples["in_scope"]) > 300 and len(examples["out_of_scope"]) > 300
