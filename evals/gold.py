@@ -15,6 +15,12 @@ to the question when it contains any of them. An empty list means the documents 
 question (the assistant must refuse). ``history`` holds the previous questions of a conversation,
 oldest first, for a follow-up that is ambiguous on its own; its evidence is for the resolved
 question.
+
+``evals/gold/refusals.jsonl`` is a second set, for refusals, outside the splits (run it with
+``quartiers eval --gold evals/gold/refusals.jsonl``): 60 everyday questions of other domains
+(``do..``), 15 of them naming a local place, and 40 familiar questions the corpus answers
+(``di..``, one evidence string each), written by a session that read only the corpus.  No
+threshold was chosen on it.
 """
 
 from __future__ import annotations
