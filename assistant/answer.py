@@ -134,11 +134,15 @@ class ExtractiveAnswerer:
         concepts = []
         related = self.synonyms.related_in(question, self.lexical) if related else {}
         for token in dict.fromkeys(tokenize(question)):
-            entry = self.glossary.lookup(token)
-            long_form = frozenset(tokenize(entry.expansion)) if entry and entry.is_acronym else frozenset()
             matches = frozenset({token, *self.lexical.bridge(token)}) | related.get(token, frozenset())
-            concepts.append(_Concept(self.lexical.idf(token), matches, long_form))
+            concepts.append(_Concept(self.lexical.idf(token), matches, self._long_form(token)))
         return concepts
+
+    def _long_form(self, token: str) -> frozenset[str]:
+        """The tokens of an acronym's expansion in the glossary ("pre": "programme de réussite
+        éducative"); empty for any other token."""
+        entry = self.glossary.lookup(token)
+        return frozenset(tokenize(entry.expansion)) if entry and entry.is_acronym else frozenset()
 
     def _coverage(self, concepts: list[_Concept], tokens: set[str], context: set[str]) -> float:
         """Share of the question's weight found in the unit; half as much when found only in its
@@ -243,17 +247,10 @@ class ExtractiveAnswerer:
         """For "que veut dire le sigle GUSP ?", the units that spell the acronym out (most words
         of its expansion, from the glossary): a list merely naming "PRE, GUSP, Adultes-relais"
         does not say what it means."""
-        long_forms = [
-            frozenset(tokenize(entry.expansion))
-            for token in tokenize(question)
-            if (entry := self.glossary.lookup(token)) and entry.is_acronym
-        ]
+        long_forms = [form for token in tokenize(question) if (form := self._long_form(token))]
         if not long_forms:
             return list(units)
-        return [
-            u for u in units
-            if any(len(form & set(tokenize(u.text))) * 3 >= 2 * len(form) for form in long_forms)
-        ]
+        return [u for u in units if any(_spells_out(form, set(tokenize(u.text))) for form in long_forms)]
 
     def _forms(self, word: str) -> set[str]:
         """Index tokens that stand for a word: its own and its related words ("personnes":
@@ -366,9 +363,12 @@ class _Concept:
     long_form: frozenset[str]
 
     def found_in(self, tokens: set[str]) -> bool:
-        if self.matches & tokens:
-            return True
-        return bool(self.long_form) and len(self.long_form & tokens) * 3 >= 2 * len(self.long_form)
+        return bool(self.matches & tokens) or (bool(self.long_form) and _spells_out(self.long_form, tokens))
+
+
+def _spells_out(long_form: frozenset[str], tokens: set[str]) -> bool:
+    """Whether ``tokens`` hold most (two thirds) of an acronym's expansion."""
+    return len(long_form & tokens) * 3 >= 2 * len(long_form)
 
 
 def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]]:

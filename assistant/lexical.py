@@ -246,10 +246,6 @@ class LexicalIndex:
         vocab = self._bm25.vocab_dict
         return {vocab[w] for t in tokens for w in ([t] if t in vocab else self.bridge(t))}
 
-    def knows(self, token: str) -> bool:
-        """Whether ``token`` occurs in the indexed passages, itself or bridged."""
-        return self._bm25 is not None and (token in self._bm25.vocab_dict or bool(self.bridge(token)))
-
     def bridge(self, token: str) -> list[str]:
         """Corpus tokens standing for ``token`` when the corpus never uses it: those that share
         its beginning ("polici", from "policiers", -> "polic", from "police").  Empty for a
