@@ -20,7 +20,9 @@ question.
 ``quartiers eval --gold evals/gold/refusals.jsonl``): 60 everyday questions of other domains
 (``do..``), 15 of them naming a local place, and 40 familiar questions the corpus answers
 (``di..``, one evidence string each), written by a session that read only the corpus.  No
-threshold was chosen on it.
+threshold was chosen on it.  ``evals/gold/refusals2.jsonl`` is a third, written the same way
+later (``eo..``, 30 of them naming a local place or a word of daily life, and ``ei..``), and
+measured before anything was tuned after it.
 """
 
 from __future__ import annotations

@@ -81,6 +81,15 @@ def test_every_evidence_occurs_in_the_cleaned_corpus(gold, clean_text):
     assert not missing, f"evidence not in the cleaned corpus: {missing}"
 
 
+@pytest.mark.parametrize("name", ["refusals.jsonl", "refusals2.jsonl"])
+def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
+    questions = load_gold(ROOT / "evals" / "gold" / name)
+    assert Counter(q.type for q in questions)["out_of_scope"] == 60 and len(questions) == 100
+    assert all(q.answerable == (q.type != "out_of_scope") for q in questions)
+    missing = [(q.id, e) for q in questions for e in q.evidence if e not in clean_text]
+    assert not missing, f"evidence not in the cleaned corpus: {missing}"
+
+
 def test_evidence_strings_are_distinctive(gold):
     short = [(q.id, e) for q in gold for e in q.evidence if len(e) < 12]
     assert not short, f"evidence shorter than 12 characters: {short}"
