@@ -3,7 +3,8 @@
 Chroma stays the single source of truth.  The French BM25 index is derived from the passages
 stored there and saved under ``<data dir>/lexical/<collection>``, with a fingerprint of the
 collection's file records; when the fingerprint no longer matches (another process or replica
-ingested), it is rebuilt from Chroma on open.  Opening never re-embeds anything.
+ingested), it is rebuilt from Chroma on open.  Opening never re-embeds a passage; the questions
+attached to passages (``assistant.questions``) are embedded once and their vectors saved there too.
 
 A long-running process (the web app, ``ask --json`` on standard input) holds a ``LiveIndex``:
 it compares the store's fingerprint with the one its index was opened at, at most every
@@ -18,12 +19,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import glossary as glossary_module
 from assistant.glossary import Glossary, find_definitions
 from assistant.lexical import IndexFormatError, LexicalIndex
+from assistant.questions import QuestionIndex
 from ingest.config import Settings
 from ingest.records import Passage
 from ingest.store import PassageStore
@@ -48,6 +50,7 @@ class SearchIndex:
     passages: dict[str, Passage]
     glossary: Glossary
     fingerprint: str = ""  # the store's fingerprint when the index was opened
+    questions: QuestionIndex = field(default_factory=QuestionIndex.empty)  # see assistant.questions
 
     @classmethod
     def open(cls, settings: Settings, store: PassageStore) -> SearchIndex:
@@ -58,7 +61,8 @@ class SearchIndex:
         lexical = load_or_build_lexical(settings, store, passages.values(), fingerprint)
         glossary = Glossary.load()
         glossary.add_definitions(corpus_definitions(settings, store, passages.values(), fingerprint))
-        return cls(store, lexical, passages, glossary, fingerprint)
+        questions = QuestionIndex.attach(passages.values(), cache=question_vectors_path(settings, store))
+        return cls(store, lexical, passages, glossary, fingerprint, questions)
 
 
 class LiveIndex:
@@ -121,6 +125,10 @@ class LiveIndex:
         finally:
             self._lock.release()
         return self._index
+
+
+def question_vectors_path(settings: Settings, store: PassageStore) -> Path:
+    return settings.data_dir / "lexical" / f"{store.name}.questions.npz"
 
 
 def definitions_path(settings: Settings, store: PassageStore) -> Path:

@@ -210,10 +210,16 @@ class LexicalIndex:
     def build(cls, passages: Iterable[Passage], fingerprint: str = "") -> LexicalIndex:
         """Index the texts of ``passages``; ``fingerprint`` identifies what was indexed."""
         ids: list[str] = []
-        corpus: list[list[str]] = []
+        texts: list[str] = []
         for passage in passages:
             ids.append(passage.id)
-            corpus.append(tokenize(indexed_text(passage)))
+            texts.append(indexed_text(passage))
+        return cls.from_texts(ids, texts, fingerprint)
+
+    @classmethod
+    def from_texts(cls, ids: list[str], texts: Iterable[str], fingerprint: str = "") -> LexicalIndex:
+        """Index ``texts``, the i-th found under ``ids[i]``."""
+        corpus = [tokenize(text) for text in texts]
         bm25 = None
         if any(corpus):
             bm25 = bm25s.BM25()

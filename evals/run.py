@@ -35,11 +35,12 @@ from ingest.pipeline import discover, ingest, source_name
 from ingest.records import Passage
 
 ABLATIONS = {
-    "lexical_only": RetrievalMode(dense=False, expand=False, rerank=False),
-    "dense_only": RetrievalMode(lexical=False, expand=False, rerank=False),
-    "hybrid": RetrievalMode(expand=False, rerank=False),
-    "hybrid_expanded": RetrievalMode(rerank=False),
-    "hybrid_expanded_reranked": RetrievalMode(),
+    "lexical_only": RetrievalMode(dense=False, expand=False, questions=False, rerank=False),
+    "dense_only": RetrievalMode(lexical=False, expand=False, questions=False, rerank=False),
+    "hybrid": RetrievalMode(expand=False, questions=False, rerank=False),
+    "hybrid_expanded": RetrievalMode(questions=False, rerank=False),
+    "hybrid_expanded_reranked": RetrievalMode(questions=False),
+    "hybrid_expanded_reranked_questions": RetrievalMode(),
 }
 DEPTH = 10
 
