@@ -61,7 +61,8 @@ class SearchIndex:
         lexical = load_or_build_lexical(settings, store, passages.values(), fingerprint)
         glossary = Glossary.load()
         glossary.add_definitions(corpus_definitions(settings, store, passages.values(), fingerprint))
-        questions = QuestionIndex.attach(passages.values(), cache=question_vectors_path(settings, store))
+        vectors = question_vectors_path(settings, store)
+        questions = QuestionIndex.attach(passages.values(), cache=vectors)
         return cls(store, lexical, passages, glossary, fingerprint, questions)
 
 

@@ -33,7 +33,7 @@ from assistant.lexical import LexicalIndex
 from ingest.records import Passage
 
 QUESTIONS_FILE = Path(__file__).parent / "data" / "anchored_questions.json"
-DEPTH = 200  # questions read to rank passages (about 15 questions a passage)
+DEPTH = 200  # questions read to rank passages (the shipped contract has about 30 a passage)
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,17 @@ class AnchoredQuestion:
 @lru_cache(maxsize=4)
 def load_questions(path: Path = QUESTIONS_FILE) -> tuple[AnchoredQuestion, ...]:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(AnchoredQuestion(q["question"], q["anchor"], q["source"]) for q in raw["questions"])
+    return tuple(
+        AnchoredQuestion(q["question"], q["anchor"], q["source"]) for q in raw["questions"]
+    )
 
 
 class QuestionIndex:
     """The questions whose anchor a passage holds, each under that passage's id."""
 
-    def __init__(self, questions: list[str], passage_ids: list[str], cache: Path | None = None) -> None:
+    def __init__(
+        self, questions: list[str], passage_ids: list[str], cache: Path | None = None
+    ) -> None:
         self.questions = questions
         self.passage_ids = passage_ids  # passage_ids[i]: the passage question i points to
         self._lexical = LexicalIndex.from_texts([str(i) for i in range(len(questions))], questions)
@@ -104,7 +108,9 @@ class QuestionIndex:
         similarities = self.vectors(embedder) @ np.asarray(vector, dtype=np.float32)
         order = np.argsort(-similarities)[:DEPTH]
         scored = ((self.passage_ids[i], float(similarities[i])) for i in order.tolist())
-        return _best_per_passage(((pid, s) for pid, s in scored if allowed is None or pid in allowed), k)
+        return _best_per_passage(
+            ((pid, s) for pid, s in scored if allowed is None or pid in allowed), k
+        )
 
     def vectors(self, embedder: Embeddings) -> np.ndarray:
         """The questions' unit vectors: computed once, saved in the cache file and read back."""

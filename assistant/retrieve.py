@@ -98,10 +98,14 @@ class Retriever:
             found = self.index.store.query(vector, CANDIDATES, filters.where())
             fuse([(passage.id, score) for passage, score in found], mode.dense_weight)
             if mode.questions:
-                fuse(questions.search_vector(vector, self.embedder, CANDIDATES, allowed), mode.question_dense_weight)
+                by_meaning = questions.search_vector(vector, self.embedder, CANDIDATES, allowed)
+                fuse(by_meaning, mode.question_dense_weight)
         if mode.lexical:
-            related = default_synonyms().expand(query, self.index.lexical) if mode.expand else frozenset()
-            fuse(self.index.lexical.search(query, CANDIDATES, allowed, related), mode.lexical_weight)
+            related = frozenset()
+            if mode.expand:
+                related = default_synonyms().expand(query, self.index.lexical)
+            by_words = self.index.lexical.search(query, CANDIDATES, allowed, related)
+            fuse(by_words, mode.lexical_weight)
             if mode.questions:
                 fuse(questions.search(query, CANDIDATES, allowed, related), mode.question_weight)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]

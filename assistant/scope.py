@@ -9,9 +9,10 @@ case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel")
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
 formal and familiar, and everyday questions of other domains, many of them naming a local place
-or borrowing the contract's words: "mon fils a de la fièvre", "un garage à Flers").  The English-trained embedding model could not do it: the margin between a question's
-similarity to out-of-scope prototypes and to the best passage overlapped between out-of-scope
-questions and residents' familiar ones.  Only questions that no passage covers well are checked
+or borrowing the contract's words: "mon fils a de la fièvre", "un garage à Flers").  The
+English-trained embedding model could not do it: the margin between a question's similarity to
+out-of-scope prototypes and to the best passage overlapped between out-of-scope questions and
+residents' familiar ones.  Only questions that no passage covers well are checked
 (see ``assistant.service``).
 """
 
