@@ -1,8 +1,8 @@
 """``quartiers eval`` on the shipped corpus: report, metrics, charts, and the regression gate.
 
 The gate's thresholds sit a little below the figures measured on the dev split when they were
-set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.934, MRR 0.831, refusal
-accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.605, baseline MRR 0.343).
+set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.975, MRR 0.855, refusal
+accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.633, baseline MRR 0.343).
 52 of those questions were written apart from the system (ids ``b...``) and are harder than the
 others.  A change that lowers the figures fails the build.
 """
@@ -21,14 +21,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[1]
 
 GATE = {  # metric: (direction, threshold)
-    "hit@5": (">=", 0.92),
-    "mrr": (">=", 0.81),
+    "hit@5": (">=", 0.95),
+    "mrr": (">=", 0.83),
     "citation_precision": (">=", 1.0),
     "quotes_in_passage": (">=", 1.0),
     "refusal_accuracy": (">=", 0.94),
     "unanswerable_refused": (">=", 0.88),
     "false_refusal_rate": ("<=", 0.04),
-    "crag_score": (">=", 0.58),
+    "crag_score": (">=", 0.60),
 }
 
 
