@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.glossary import Glossary
@@ -76,6 +76,9 @@ class AnswerPolicy:
     max_items: int = 6  # bullets in a list answer
     rank_bonus: float = 0.15  # tie-breaker favouring the better-ranked passages
     definition_bonus: float = 0.3  # "c'est quoi X ?": prefer "X est ..." sentences
+    # Prefer the words that answer a question much like this one (``Hit.anchors``).  Dev split:
+    # CRAG 0.633 without, 0.701 at 0.1 and 0.2, 0.646 at 0.4; evidence cited 0.78 -> 0.82.
+    anchor_bonus: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,8 @@ class ExtractiveAnswerer:
             score = coverage + self.policy.rank_bonus / unit.hit.rank
             if definition and coverage >= 0.5 and _DEFINES.search(unit.text[:120]):
                 score += self.policy.definition_bonus
+            if _answers_like(unit):
+                score += self.policy.anchor_bonus
             scored.append(_with(unit, coverage, score))
         return tuple(sorted(scored, key=lambda u: -u.score))
 
@@ -197,7 +202,7 @@ class ExtractiveAnswerer:
         top = max(h.score for h in hits) or 1.0
         scores = {h.passage.id: h.score / top + weight * best.get(h.passage.id, 0.0) for h in hits}
         ordered = sorted(hits, key=lambda h: -scores[h.passage.id])
-        return [Hit(rank, h.passage, scores[h.passage.id]) for rank, h in enumerate(ordered, 1)]
+        return [replace(h, rank=rank, score=scores[h.passage.id]) for rank, h in enumerate(ordered, 1)]
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         units = self.score_units(question, hits)
@@ -383,6 +388,12 @@ def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]
                 context |= set(tokenize(previous.text))
             yield unit, set(tokenize(unit.text)), context
             previous = unit
+
+
+def _answers_like(unit: Unit) -> bool:
+    """Whether the unit holds, or lies inside, the anchor of a question much like the query."""
+    text = unit.text
+    return any(anchor in text or text in anchor for anchor in unit.hit.anchors)
 
 
 def _overlaps(unit: Unit, chosen: list[Unit]) -> bool:

@@ -45,6 +45,16 @@ class AnchoredQuestion:
     source: str
 
 
+@dataclass(frozen=True)
+class Match:
+    """A passage found through its best question for a query, and that question's anchor."""
+
+    passage_id: str
+    score: float
+    question: str
+    anchor: str
+
+
 @lru_cache(maxsize=4)
 def load_questions(path: Path = QUESTIONS_FILE) -> tuple[AnchoredQuestion, ...]:
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -57,10 +67,15 @@ class QuestionIndex:
     """The questions whose anchor a passage holds, each under that passage's id."""
 
     def __init__(
-        self, questions: list[str], passage_ids: list[str], cache: Path | None = None
+        self,
+        questions: list[str],
+        passage_ids: list[str],
+        anchors: list[str] | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.questions = questions
         self.passage_ids = passage_ids  # passage_ids[i]: the passage question i points to
+        self.anchors = anchors if anchors is not None else [""] * len(questions)
         self._lexical = LexicalIndex.from_texts([str(i) for i in range(len(questions))], questions)
         self._cache = cache
         self._vectors: np.ndarray | None = None
@@ -84,33 +99,34 @@ class QuestionIndex:
         by_source: dict[str, list[AnchoredQuestion]] = {}
         for question in load_questions() if questions is None else questions:
             by_source.setdefault(question.source, []).append(question)
-        texts, ids = [], []
+        texts, ids, anchors = [], [], []
         for passage in passages:
             for question in by_source.get(passage.source, ()):
                 if question.anchor in passage.text:
                     texts.append(question.question)
                     ids.append(passage.id)
-        return cls(texts, ids, cache)
+                    anchors.append(question.anchor)
+        return cls(texts, ids, anchors, cache)
 
     def search(
         self, query: str, k: int, allowed: set[str] | None = None, related: Iterable[str] = ()
-    ) -> list[tuple[str, float]]:
+    ) -> list[Match]:
         """Passages ranked by the BM25 score of their best question for ``query``."""
         found = self._lexical.search(query, DEPTH, self._allowed(allowed), related)
-        return _best_per_passage(((self.passage_ids[int(i)], s) for i, s in found), k)
+        return self._best_per_passage(((int(i), score) for i, score in found), k)
 
     def search_vector(
         self, vector: list[float], embedder: Embeddings, k: int, allowed: set[str] | None = None
-    ) -> list[tuple[str, float]]:
+    ) -> list[Match]:
         """Passages ranked by the cosine similarity of their best question to ``vector``."""
         if not self.questions:
             return []
         similarities = self.vectors(embedder) @ np.asarray(vector, dtype=np.float32)
-        order = np.argsort(-similarities)[:DEPTH]
-        scored = ((self.passage_ids[i], float(similarities[i])) for i in order.tolist())
-        return _best_per_passage(
-            ((pid, s) for pid, s in scored if allowed is None or pid in allowed), k
-        )
+        order = np.argsort(-similarities)[:DEPTH].tolist()
+        scored = ((i, float(similarities[i])) for i in order)
+        if allowed is not None:
+            scored = ((i, s) for i, s in scored if self.passage_ids[i] in allowed)
+        return self._best_per_passage(scored, k)
 
     def vectors(self, embedder: Embeddings) -> np.ndarray:
         """The questions' unit vectors: computed once, saved in the cache file and read back."""
@@ -145,13 +161,14 @@ class QuestionIndex:
             return None
         return {str(i) for i, pid in enumerate(self.passage_ids) if pid in passages}
 
-
-def _best_per_passage(scored: Iterable[tuple[str, float]], k: int) -> list[tuple[str, float]]:
-    """The first (best) score of each passage, in the order given, at most ``k`` passages."""
-    best: dict[str, float] = {}
-    for pid, score in scored:
-        best.setdefault(pid, score)
-        if len(best) == k:
-            break
-    return list(best.items())
+    def _best_per_passage(self, scored: Iterable[tuple[int, float]], k: int) -> list[Match]:
+        """The first (best) question of each passage, in the order given, at most ``k`` passages."""
+        best: dict[str, Match] = {}
+        for i, score in scored:
+            pid = self.passage_ids[i]
+            if pid not in best:
+                best[pid] = Match(pid, score, self.questions[i], self.anchors[i])
+                if len(best) == k:
+                    break
+        return list(best.values())
 

@@ -14,6 +14,8 @@ class Hit:
     rank: int
     passage: Passage
     score: float
+    # Words of the passage that answer a question much like the query (assistant.questions).
+    anchors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The shape of one ``quartiers search --json`` result (see DESIGN.md)."""

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from langchain_core.embeddings import Embeddings
 
 from assistant.index import SearchIndex
+from assistant.questions import Match
 from assistant.records import Hit
 from assistant.synonyms import default_synonyms
 
 MAX_QUERY_CHARS = 2000  # longer queries are cut: embeddings see ~256 tokens anyway
 RRF_K = 10  # chosen on the dev split (python -m evals.run --split dev): 10 beat 60
 CANDIDATES = 40  # how deep each retriever looks before fusion
+ANCHOR_DEPTH = 3  # the first passages of a question voice lend their question's anchor to the answer
 
 
 class QueryError(ValueError):
@@ -87,10 +89,16 @@ class Retriever:
             query = self.index.glossary.expand(query)
         mode, questions = self.mode, self.index.questions
         scores: dict[str, float] = {}
+        anchors: dict[str, dict[str, None]] = {}  # passage id -> anchors, in order, no repeats
 
         def fuse(ranked: list[tuple[str, float]], weight: float) -> None:
             for rank, (pid, _) in enumerate(ranked, start=1):
                 scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank)
+
+        def fuse_questions(matches: list[Match], weight: float) -> None:
+            fuse([(m.passage_id, m.score) for m in matches], weight)
+            for match in matches[:ANCHOR_DEPTH]:
+                anchors.setdefault(match.passage_id, {})[match.anchor] = None
 
         allowed = self._allowed(filters)
         if mode.dense:
@@ -99,7 +107,7 @@ class Retriever:
             fuse([(passage.id, score) for passage, score in found], mode.dense_weight)
             if mode.questions:
                 by_meaning = questions.search_vector(vector, self.embedder, CANDIDATES, allowed)
-                fuse(by_meaning, mode.question_dense_weight)
+                fuse_questions(by_meaning, mode.question_dense_weight)
         if mode.lexical:
             related = frozenset()
             if mode.expand:
@@ -107,10 +115,14 @@ class Retriever:
             by_words = self.index.lexical.search(query, CANDIDATES, allowed, related)
             fuse(by_words, mode.lexical_weight)
             if mode.questions:
-                fuse(questions.search(query, CANDIDATES, allowed, related), mode.question_weight)
+                by_questions = questions.search(query, CANDIDATES, allowed, related)
+                fuse_questions(by_questions, mode.question_weight)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]
         best = sorted(known, key=lambda item: -item[1])[:k]
-        return [Hit(rank, self.index.passages[pid], score) for rank, (pid, score) in enumerate(best, 1)]
+        return [
+            Hit(rank, self.index.passages[pid], score, tuple(anchors.get(pid, ())))
+            for rank, (pid, score) in enumerate(best, 1)
+        ]
 
     def _allowed(self, filters: SearchFilter) -> set[str] | None:
         if filters.where() is None:

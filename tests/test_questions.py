@@ -53,7 +53,9 @@ def test_a_question_goes_to_the_passages_of_its_document_that_hold_its_anchor(qu
 
 
 def test_a_paraphrase_finds_its_passage_through_its_question(questions):
-    assert [pid for pid, _ in questions.search("mon gamin sèche les cours", 5)] == ["school"]
+    [match] = questions.search("mon gamin sèche les cours", 5)
+    assert (match.passage_id, match.anchor) == ("school", "décrochage scolaire")
+    assert match.question == QUESTIONS[0].question and match.score > 0
     assert questions.search("mon gamin sèche les cours", 5, allowed={"food"}) == []
     assert questions.search("ramassage des encombrants", 5) == []
 
@@ -61,16 +63,17 @@ def test_a_paraphrase_finds_its_passage_through_its_question(questions):
 def test_a_passage_ranks_once_by_its_best_question():
     many = [AnchoredQuestion(f"manger mieux, variante {i} ?", "alimentation plus saine", "contrat.txt") for i in range(5)]
     index = QuestionIndex.attach(PASSAGES, [*many, QUESTIONS[0]])
-    assert [pid for pid, _ in index.search("manger mieux", 5)] == ["food"]
+    assert [m.passage_id for m in index.search("manger mieux", 5)] == ["food"]
 
 
 def test_search_by_meaning_ranks_passages_by_their_closest_question(questions):
     embedder = FakeEmbedder()
     vector = embedder.embed_query("comment aider les familles à mieux manger ?")
     found = questions.search_vector(vector, embedder, 5)
-    assert [pid for pid, _ in found] == ["food", "school"]
-    assert found[0][1] == pytest.approx(1.0, abs=1e-5)
-    assert [pid for pid, _ in questions.search_vector(vector, embedder, 5, allowed={"school"})] == ["school"]
+    assert [m.passage_id for m in found] == ["food", "school"]
+    assert found[0].score == pytest.approx(1.0, abs=1e-5)
+    restricted = questions.search_vector(vector, embedder, 5, allowed={"school"})
+    assert [m.passage_id for m in restricted] == ["school"]
 
 
 def test_vectors_are_saved_and_read_back_until_the_questions_or_the_model_change(tmp_path):
@@ -104,7 +107,9 @@ def test_the_retriever_fuses_the_questions_and_the_ablation_leaves_them_out(ques
     index = SearchIndex(None, LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
     lexical = RetrievalMode(dense=False, expand=False, rerank=False)
     query = "les gamins sèchent les cours"  # no word of the passage
-    assert [h.passage.id for h in Retriever(index, FakeEmbedder(), lexical).search(query)] == ["school"]
+    [hit] = Retriever(index, FakeEmbedder(), lexical).search(query)
+    assert hit.passage.id == "school"
+    assert hit.anchors == ("décrochage scolaire",)  # handed to the answer
     without = RetrievalMode(dense=False, expand=False, rerank=False, questions=False)
     assert Retriever(index, FakeEmbedder(), without).search(query) == []
 
@@ -150,3 +155,25 @@ def test_an_index_without_questions_searches_nothing_and_embeds_nothing(tmp_path
     assert empty.vectors(embedder).size == 0 and embedder.calls == 0
     assert empty.search("décrochage", 5) == []
     assert empty.search_vector(embedder.embed_query("décrochage"), embedder, 5) == []
+
+
+def test_the_answer_leads_with_the_words_that_answer_a_question_like_this_one():
+    from assistant.answer import AnswerPolicy, ExtractiveAnswerer
+    from assistant.records import Hit
+
+    text = (
+        "Les jeunes des quartiers décrochent souvent du collège. "
+        "Le contrat prévoit un accompagnement des collégiens exclus par les éducateurs."
+    )
+    found = passage("p", text)
+    lexical = LexicalIndex.build([found])
+    question = "les jeunes exclus du collège, on fait quoi ?"
+
+    def lead(anchors: tuple[str, ...], bonus: float = AnswerPolicy().anchor_bonus) -> str:
+        answerer = ExtractiveAnswerer(lexical, policy=AnswerPolicy(anchor_bonus=bonus))
+        return answerer.answer(question, [Hit(1, found, 1.0, anchors)]).sentences[0].text
+
+    anchor = ("accompagnement des collégiens exclus",)
+    assert lead(()).startswith("Les jeunes des quartiers")
+    assert lead(anchor).startswith("Le contrat prévoit un accompagnement")
+    assert lead(anchor, bonus=0.0).startswith("Les jeunes des quartiers")
