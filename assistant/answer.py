@@ -206,9 +206,12 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         units = self.score_units(question, hits)
-        lead = self._best(question, units)
-        if lead is None or lead.coverage < self.policy.min_coverage:
+        answering = self._answering(question, units)
+        # Whether to answer is weighed on the unit that would lead without the anchor hint, as
+        # when ``min_coverage`` was calibrated: the hint changes what leads, not whether to answer.
+        if not answering or self._unhinted(answering).coverage < self.policy.min_coverage:
             return refusal(question, hits)
+        lead = answering[0]
         chosen = [lead]
         wants_list = bool(_LIST_QUESTION.search(question))
         if lead.is_item or wants_list:
@@ -219,10 +222,10 @@ class ExtractiveAnswerer:
             ][: self.policy.max_prose - 1]
         return compose(question, chosen)
 
-    def _best(self, question: str, units: Sequence[Unit]) -> Unit | None:
-        """The best unit among those that can answer."""
-        answering = self._answering(question, units)
-        return answering[0] if answering else None
+    def _unhinted(self, units: Sequence[Unit]) -> Unit:
+        """The best of ``units`` (not empty) without the anchor bonus."""
+        bonus = self.policy.anchor_bonus
+        return max(units, key=lambda u: u.score - (bonus if _answers_like(u) else 0.0))
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a

@@ -177,3 +177,7 @@ def test_the_answer_leads_with_the_words_that_answer_a_question_like_this_one():
     assert lead(()).startswith("Les jeunes des quartiers")
     assert lead(anchor).startswith("Le contrat prévoit un accompagnement")
     assert lead(anchor, bonus=0.0).startswith("Les jeunes des quartiers")
+    # The hint changes what leads, never whether to answer.
+    answerer = ExtractiveAnswerer(lexical)
+    unrelated = "la recette de la pâte à crêpes ?"
+    assert answerer.answer(unrelated, [Hit(1, found, 1.0, anchor)]).refused
