@@ -2,7 +2,7 @@
 
 The gate's thresholds sit a little below the figures measured on the dev split when they were
 set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.975, MRR 0.855, refusal
-accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.633, baseline MRR 0.343).
+accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.701, baseline MRR 0.343).
 52 of those questions were written apart from the system (ids ``b...``) and are harder than the
 others.  A change that lowers the figures fails the build.
 """
@@ -28,7 +28,7 @@ GATE = {  # metric: (direction, threshold)
     "refusal_accuracy": (">=", 0.94),
     "unanswerable_refused": (">=", 0.88),
     "false_refusal_rate": ("<=", 0.04),
-    "crag_score": (">=", 0.60),
+    "crag_score": (">=", 0.66),
 }
 
 
