@@ -209,17 +209,16 @@ class LexicalIndex:
     @classmethod
     def build(cls, passages: Iterable[Passage], fingerprint: str = "") -> LexicalIndex:
         """Index the texts of ``passages``; ``fingerprint`` identifies what was indexed."""
-        ids: list[str] = []
-        texts: list[str] = []
-        for passage in passages:
-            ids.append(passage.id)
-            texts.append(indexed_text(passage))
-        return cls.from_texts(ids, texts, fingerprint)
+        return cls.from_texts(((p.id, indexed_text(p)) for p in passages), fingerprint)
 
     @classmethod
-    def from_texts(cls, ids: list[str], texts: Iterable[str], fingerprint: str = "") -> LexicalIndex:
-        """Index ``texts``, the i-th found under ``ids[i]``."""
-        corpus = [tokenize(text) for text in texts]
+    def from_texts(cls, items: Iterable[tuple[str, str]], fingerprint: str = "") -> LexicalIndex:
+        """Index (id, text) pairs; each text is found under its id."""
+        ids: list[str] = []
+        corpus: list[list[str]] = []
+        for id_, text in items:
+            ids.append(id_)
+            corpus.append(tokenize(text))
         bm25 = None
         if any(corpus):
             bm25 = bm25s.BM25()

@@ -76,7 +76,7 @@ class QuestionIndex:
         self.questions = questions
         self.passage_ids = passage_ids  # passage_ids[i]: the passage question i points to
         self.anchors = anchors if anchors is not None else [""] * len(questions)
-        self._lexical = LexicalIndex.from_texts([str(i) for i in range(len(questions))], questions)
+        self._lexical = LexicalIndex.from_texts((str(i), q) for i, q in enumerate(questions))
         self._cache = cache
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
