@@ -70,12 +70,12 @@ class QuestionIndex:
         self,
         questions: list[str],
         passage_ids: list[str],
-        anchors: list[str] | None = None,
+        anchors: list[str],
         cache: Path | None = None,
     ) -> None:
         self.questions = questions
         self.passage_ids = passage_ids  # passage_ids[i]: the passage question i points to
-        self.anchors = anchors if anchors is not None else [""] * len(questions)
+        self.anchors = anchors  # anchors[i]: the words of that passage answering question i
         self._lexical = LexicalIndex.from_texts((str(i), q) for i, q in enumerate(questions))
         self._cache = cache
         self._vectors: np.ndarray | None = None
@@ -86,7 +86,7 @@ class QuestionIndex:
 
     @classmethod
     def empty(cls) -> QuestionIndex:
-        return cls([], [])
+        return cls([], [], [])
 
     @classmethod
     def attach(

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from assistant.index import SearchIndex
-from assistant.lexical import LexicalIndex, fold
+from assistant.lexical import LexicalIndex
 from assistant.questions import QUESTIONS_FILE, AnchoredQuestion, QuestionIndex, load_questions
 from assistant.retrieve import RetrievalMode, Retriever
-from evals.gold import load_gold
 from ingest.clean import clean_document
 from ingest.load import load_document
 from ingest.manifest import describe
 from ingest.records import Passage
 from ingest.split import split_document
-from tests.conftest import FakeEmbedder
+from tests.conftest import FakeEmbedder, close_to_gold, gold_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "flers-agglo-contrat-de-ville-2024-2030.txt"
@@ -133,20 +131,12 @@ def test_every_shipped_question_is_anchored_in_a_passage_of_the_shipped_corpus(s
     assert len(set(index.passage_ids)) >= 0.95 * len(shipped_passages)
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", fold(text).lower()))
-
-
 def test_the_shipped_questions_do_not_repeat_the_gold_questions():
     # The gold questions measure retrieval: a question sharing half its words or more with one
     # of them would hand the retriever its answer.
-    gold_dir = ROOT / "evals" / "gold"
-    gold = [_words(q.question) for path in sorted(gold_dir.glob("*.jsonl")) for q in load_gold(path)]
-    assert len(gold) > 300
+    assert len(gold_words()) > 300
     for question in json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))["questions"]:
-        words = _words(question["question"])
-        close = [g for g in gold if len(words & g) * 2 >= len(words | g)]
-        assert not close, question["question"]
+        assert not close_to_gold(question["question"]), question["question"]
 
 
 def test_an_index_without_questions_searches_nothing_and_embeds_nothing(tmp_path):

@@ -4,16 +4,14 @@ questions of other domains (the classifier)."""
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 
 from assistant.glossary import Entry, Glossary
-from assistant.lexical import LexicalIndex, fold
+from assistant.lexical import LexicalIndex
 from assistant.scope import SCOPE_QUESTIONS_FILE, ScopeClassifier, unknown_names
-from evals.gold import load_gold
 from ingest.records import Passage
+from tests.conftest import close_to_gold, gold_words
 
 
 def passage(pid: str, text: str) -> Passage:
@@ -93,19 +91,11 @@ def test_questions_of_the_contract_are_in_scope(classifier, question):
     assert not classifier.is_out_of_scope(question)
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", fold(text).lower()))
-
-
 def test_the_examples_do_not_repeat_the_gold_questions():
     # The gold questions judge the classifier: an example sharing half its words or more with
     # one of them would let it learn the answer.
     examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
-    gold_dir = Path(__file__).parents[1] / "evals" / "gold"
-    gold = [_words(q.question) for path in sorted(gold_dir.glob("*.jsonl")) for q in load_gold(path)]
-    assert len(gold) > 400
+    assert len(gold_words()) > 400
     for example in examples["in_scope"] + examples["out_of_scope"]:
-        words = _words(example)
-        close = [g for g in gold if len(words & g) * 2 >= len(words | g)]
-        assert not close, example
+        assert not close_to_gold(example), example
     assert len(examples["in_scope"]) > 300 and len(examples["out_of_scope"]) > 300
