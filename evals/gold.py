@@ -28,8 +28,11 @@ measured before anything was tuned after it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from assistant.lexical import fold
 
 GOLD_PATH = Path(__file__).parent / "gold" / "questions.jsonl"
 
@@ -130,3 +133,15 @@ def load_gold(path: Path | None = None, split: str | None = None) -> list[GoldQu
     if split is not None:
         questions = [q for q in questions if q.split == split]
     return questions
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words of ``text``, accents folded and lower-cased, for ``much_alike``."""
+    return frozenset(re.findall(r"\w+", fold(text).lower()))
+
+
+def much_alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two texts' words (``words_of``) share half their union or more: the rule by which
+    data written for the assistant is kept apart from the gold questions (``tests/conftest.py``),
+    and a question from its near duplicates when the ranking is learned (``evals.fusion``)."""
+    return len(a & b) * 2 >= len(a | b)

@@ -19,25 +19,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 GOLD_DIR = Path(__file__).parents[1] / "evals" / "gold"
 
 
-def _words(text: str) -> frozenset[str]:
-    from assistant.lexical import fold
-
-    return frozenset(re.findall(r"\w+", fold(text).lower()))
-
-
 @lru_cache(maxsize=1)
 def gold_words() -> tuple[frozenset[str], ...]:
     """The words of every question of every gold file (``evals/gold/*.jsonl``)."""
-    from evals.gold import load_gold
+    from evals.gold import load_gold, words_of
 
-    return tuple(_words(q.question) for path in sorted(GOLD_DIR.glob("*.jsonl")) for q in load_gold(path))
+    return tuple(words_of(q.question) for path in sorted(GOLD_DIR.glob("*.jsonl")) for q in load_gold(path))
 
 
 def close_to_gold(text: str) -> bool:
     """Whether ``text`` shares half its words or more (of the two sets' union) with a gold
     question: data written for the assistant must not hand it the gold questions' answers."""
-    words = _words(text)
-    return any(len(words & gold) * 2 >= len(words | gold) for gold in gold_words())
+    from evals.gold import much_alike, words_of
+
+    words = words_of(text)
+    return any(much_alike(words, gold) for gold in gold_words())
 
 
 class FakeEmbedder(Embeddings):
