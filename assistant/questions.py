@@ -50,9 +50,10 @@ class Match:
     """A passage found through its best question for a query, and that question's anchor."""
 
     passage_id: str
-    score: float
+    score: float  # of the best question
     question: str
     anchor: str
+    top3: float = 0.0  # the mean score of the passage's 3 best questions, 0 for a missing one
 
 
 @lru_cache(maxsize=4)
@@ -109,21 +110,37 @@ class QuestionIndex:
         return cls(texts, ids, anchors, cache)
 
     def search(
-        self, query: str, k: int, allowed: set[str] | None = None, related: Iterable[str] = ()
+        self,
+        query: str,
+        k: int,
+        allowed: set[str] | None = None,
+        related: Iterable[str] = (),
+        exclude: frozenset[int] = frozenset(),
     ) -> list[Match]:
-        """Passages ranked by the BM25 score of their best question for ``query``."""
-        found = self._lexical.search(query, DEPTH, self._allowed(allowed), related)
+        """Passages ranked by the BM25 score of their best question for ``query``.  Questions
+        numbered in ``exclude`` are left out (the ranking is learned so, see ``evals.fusion``)."""
+        keep = self._allowed(allowed)
+        if exclude:
+            keep = (keep if keep is not None else {str(i) for i in range(len(self))}) - {str(i) for i in exclude}
+        found = self._lexical.search(query, DEPTH, keep, related)
         return self._best_per_passage(((int(i), score) for i, score in found), k)
 
     def search_vector(
-        self, vector: list[float], embedder: Embeddings, k: int, allowed: set[str] | None = None
+        self,
+        vector: list[float],
+        embedder: Embeddings,
+        k: int,
+        allowed: set[str] | None = None,
+        exclude: frozenset[int] = frozenset(),
     ) -> list[Match]:
         """Passages ranked by the cosine similarity of their best question to ``vector``."""
         if not self.questions:
             return []
         similarities = self.vectors(embedder) @ np.asarray(vector, dtype=np.float32)
+        if exclude:
+            similarities[list(exclude)] = -np.inf
         order = np.argsort(-similarities)[:DEPTH].tolist()
-        scored = ((i, float(similarities[i])) for i in order)
+        scored = ((i, float(similarities[i])) for i in order if i not in exclude)
         if allowed is not None:
             scored = ((i, s) for i, s in scored if self.passage_ids[i] in allowed)
         return self._best_per_passage(scored, k)
@@ -162,13 +179,15 @@ class QuestionIndex:
         return {str(i) for i, pid in enumerate(self.passage_ids) if pid in passages}
 
     def _best_per_passage(self, scored: Iterable[tuple[int, float]], k: int) -> list[Match]:
-        """The first (best) question of each passage, in the order given, at most ``k`` passages."""
-        best: dict[str, Match] = {}
+        """The first (best) question of each passage, in the order given, at most ``k`` passages;
+        with the mean of the passage's 3 best scores among all those given."""
+        best: dict[str, tuple[int, float]] = {}
+        scores: dict[str, list[float]] = {}
         for i, score in scored:
             pid = self.passage_ids[i]
-            if pid not in best:
-                best[pid] = Match(pid, score, self.questions[i], self.anchors[i])
-                if len(best) == k:
-                    break
-        return list(best.values())
-
+            best.setdefault(pid, (i, score))
+            scores.setdefault(pid, []).append(score)
+        return [
+            Match(pid, score, self.questions[i], self.anchors[i], sum(scores[pid][:3]) / 3)
+            for pid, (i, score) in list(best.items())[:k]
+        ]

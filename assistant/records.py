@@ -8,6 +8,26 @@ from ingest.records import Passage
 
 
 @dataclass(frozen=True)
+class Signals:
+    """What each voice of the retrieval said of one passage, for the learned ranking
+    (``assistant.ranking``).  A voice that did not find the passage says 0 throughout.
+
+    Ranks enter as reciprocal ranks, ``1 / (RRF_K + rank)``; BM25 scores as a share of the best
+    score of their list; cosines as they are."""
+
+    dense: float = 0.0  # reciprocal rank among the passages, by meaning
+    lexical: float = 0.0  # ... by words (BM25)
+    questions: float = 0.0  # ... by the words of the passage's best question
+    question_vectors: float = 0.0  # ... by the meaning of its best question
+    cosine: float = 0.0  # of the query and the passage
+    bm25: float = 0.0  # of the passage, a share of the best
+    question_bm25: float = 0.0  # of its best question, a share of the best question's
+    question_cosine: float = 0.0  # of its best question
+    question_bm25_top3: float = 0.0  # the mean of its 3 best questions' (0 for a missing one)
+    question_cosine_top3: float = 0.0
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage found for a query, with its rank (1-based) and score (higher is better)."""
 
@@ -16,6 +36,7 @@ class Hit:
     score: float
     # Words of the passage that answer a question much like the query (assistant.questions).
     anchors: tuple[str, ...] = ()
+    signals: Signals = Signals()  # what the retrievers said of it, for the ranking
 
     def to_json(self) -> dict[str, object]:
         """The shape of one ``quartiers search --json`` result (see DESIGN.md)."""

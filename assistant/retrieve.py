@@ -4,7 +4,9 @@ The query is first cleaned (control characters, length) and expanded with the gl
 ("c'est quoi le PRE ?" also searches "programme de réussite éducative").  Each retriever returns
 a ranked list; reciprocal rank fusion (RRF) adds ``weight / (RRF_K + rank)`` over the lists.
 Besides the passages themselves, the questions attached to them (``assistant.questions``) are
-searched by words and by meaning, each passage ranked by its best question.
+searched by words and by meaning, each passage ranked by its best question.  The fusion picks the
+candidates; each carries what every voice said of it (``Hit.signals``), by which the assistant
+orders them (``assistant.ranking``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.index import SearchIndex
 from assistant.questions import Match
-from assistant.records import Hit
+from assistant.records import Hit, Signals
 from assistant.synonyms import default_synonyms
 
 MAX_QUERY_CHARS = 2000  # longer queries are cut: embeddings see ~256 tokens anyway
@@ -60,6 +62,7 @@ class RetrievalMode:
     lexical: bool = True
     expand: bool = True  # glossary and synonyms
     rerank: bool = True  # by the best sentence's coverage of the question (see Assistant.search)
+    learned: bool = True  # ...with the other signals, by the learned weights (assistant.ranking)
     questions: bool = True  # the questions passages answer (assistant.questions)
     dense_weight: float = 0.3  # the English-trained model is the weaker voice on French (dev split)
     lexical_weight: float = 1.0
@@ -83,20 +86,35 @@ class Retriever:
         if mode.dense and mode.questions:
             index.questions.vectors(embedder)  # now rather than at the first question
 
-    def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilter = SearchFilter(),
+        exclude_questions: frozenset[int] = frozenset(),
+    ) -> list[Hit]:
+        """The ``k`` best passages by reciprocal rank fusion, each with what every voice said of
+        it (``Hit.signals``).  ``exclude_questions`` leaves attached questions out (by number):
+        the ranking is learned on questions searched without themselves (``evals.fusion``)."""
         query = normalise_query(query)
         if self.mode.expand:
             query = self.index.glossary.expand(query)
         mode, questions = self.mode, self.index.questions
         scores: dict[str, float] = {}
+        signals: dict[str, dict[str, float]] = {}
         anchors: dict[str, dict[str, None]] = {}  # passage id -> anchors, in order, no repeats
 
-        def fuse(ranked: list[tuple[str, float]], weight: float) -> None:
-            for rank, (pid, _) in enumerate(ranked, start=1):
+        def fuse(ranked: list[tuple[str, float]], weight: float, voice: str, score: str, scale: float = 1.0) -> None:
+            for rank, (pid, value) in enumerate(ranked, start=1):
                 scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank)
+                said = signals.setdefault(pid, {})
+                said[voice] = 1 / (RRF_K + rank)
+                said[score] = value / scale
 
-        def fuse_questions(matches: list[Match], weight: float) -> None:
-            fuse([(m.passage_id, m.score) for m in matches], weight)
+        def fuse_questions(matches: list[Match], weight: float, voice: str, score: str, scale: float = 1.0) -> None:
+            fuse([(m.passage_id, m.score) for m in matches], weight, voice, score, scale)
+            for match in matches:
+                signals[match.passage_id][f"{score}_top3"] = match.top3 / scale
             for match in matches[:ANCHOR_DEPTH]:
                 anchors.setdefault(match.passage_id, {})[match.anchor] = None
 
@@ -104,23 +122,24 @@ class Retriever:
         if mode.dense:
             vector = self.embedder.embed_query(query)
             found = self.index.store.query(vector, CANDIDATES, filters.where())
-            fuse([(passage.id, score) for passage, score in found], mode.dense_weight)
+            fuse([(passage.id, score) for passage, score in found], mode.dense_weight, "dense", "cosine")
             if mode.questions:
-                by_meaning = questions.search_vector(vector, self.embedder, CANDIDATES, allowed)
-                fuse_questions(by_meaning, mode.question_dense_weight)
+                by_meaning = questions.search_vector(vector, self.embedder, CANDIDATES, allowed, exclude_questions)
+                fuse_questions(by_meaning, mode.question_dense_weight, "question_vectors", "question_cosine")
         if mode.lexical:
             related = frozenset()
             if mode.expand:
                 related = default_synonyms().expand(query, self.index.lexical)
             by_words = self.index.lexical.search(query, CANDIDATES, allowed, related)
-            fuse(by_words, mode.lexical_weight)
+            fuse(by_words, mode.lexical_weight, "lexical", "bm25", _best([s for _, s in by_words]))
             if mode.questions:
-                by_questions = questions.search(query, CANDIDATES, allowed, related)
-                fuse_questions(by_questions, mode.question_weight)
+                by_questions = questions.search(query, CANDIDATES, allowed, related, exclude_questions)
+                top = _best([m.score for m in by_questions])
+                fuse_questions(by_questions, mode.question_weight, "questions", "question_bm25", top)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]
         best = sorted(known, key=lambda item: -item[1])[:k]
         return [
-            Hit(rank, self.index.passages[pid], score, tuple(anchors.get(pid, ())))
+            Hit(rank, self.index.passages[pid], score, tuple(anchors.get(pid, ())), Signals(**signals[pid]))
             for rank, (pid, score) in enumerate(best, 1)
         ]
 
@@ -133,3 +152,8 @@ class Retriever:
             for pid, p in self.index.passages.items()
             if all(getattr(p, key) == value for key, value in wanted.items())
         }
+
+
+def _best(bm25_scores: list[float]) -> float:
+    """The best of a ranked list's BM25 scores (its first), by which the others are divided."""
+    return (bm25_scores[0] if bm25_scores else 0.0) or 1.0

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
+from assistant import ranking
 from assistant.answer import AnswerPolicy, ExtractiveAnswerer, refusal
 from assistant.followup import resolve
 from assistant.grounding import without_instructions
@@ -115,7 +116,7 @@ class Assistant:
         return self._engine.llm
 
     def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
-        """Hybrid retrieval, then re-ranking of the candidates by their best sentence."""
+        """Hybrid retrieval, then the candidates ordered by the learned ranking (``assistant.ranking``)."""
         return self._search(self._current(), query, k, filters)
 
     @staticmethod
@@ -123,7 +124,9 @@ class Assistant:
         if not engine.retriever.mode.rerank:
             return engine.retriever.search(query, k, filters)
         candidates = engine.retriever.search(query, max(k, RERANK_DEPTH), filters)
-        return engine.answerer.rerank(query, candidates)[:k]
+        if not engine.retriever.mode.learned:
+            return engine.answerer.rerank(query, candidates)[:k]
+        return ranking.order(candidates, engine.answerer.answering_coverage(query, candidates))[:k]
 
     def ask(
         self, question: str, history: Sequence[str] = (), filters: SearchFilter = SearchFilter()

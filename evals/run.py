@@ -39,8 +39,9 @@ ABLATIONS = {
     "dense_only": RetrievalMode(lexical=False, expand=False, questions=False, rerank=False),
     "hybrid": RetrievalMode(expand=False, questions=False, rerank=False),
     "hybrid_expanded": RetrievalMode(questions=False, rerank=False),
-    "hybrid_expanded_reranked": RetrievalMode(questions=False),
-    "hybrid_expanded_reranked_questions": RetrievalMode(),
+    "hybrid_expanded_reranked": RetrievalMode(questions=False, learned=False),
+    "hybrid_expanded_reranked_questions": RetrievalMode(learned=False),
+    "learned_ranking": RetrievalMode(),
 }
 DEPTH = 10
 

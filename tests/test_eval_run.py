@@ -1,8 +1,8 @@
 """``quartiers eval`` on the shipped corpus: report, metrics, charts, and the regression gate.
 
 The gate's thresholds sit a little below the figures measured on the dev split when they were
-set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.975, MRR 0.855, refusal
-accuracy 0.959, unanswerable refused 0.920, false refusals 0.033, CRAG 0.701, baseline MRR 0.343).
+set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.984, MRR 0.875, refusal
+accuracy 0.952, unanswerable refused 0.880, false refusals 0.033, CRAG 0.714, baseline MRR 0.343).
 52 of those questions were written apart from the system (ids ``b...``) and are harder than the
 others.  A change that lowers the figures fails the build.
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).parents[1]
 
 GATE = {  # metric: (direction, threshold)
     "hit@5": (">=", 0.95),
-    "mrr": (">=", 0.83),
+    "mrr": (">=", 0.85),
     "citation_precision": (">=", 1.0),
     "quotes_in_passage": (">=", 1.0),
     "refusal_accuracy": (">=", 0.94),

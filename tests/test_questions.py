@@ -112,6 +112,37 @@ def test_the_retriever_fuses_the_questions_and_the_ablation_leaves_them_out(ques
     assert Retriever(index, FakeEmbedder(), without).search(query) == []
 
 
+def test_excluded_questions_are_not_searched_by_words_nor_by_meaning(questions):
+    own = questions.questions.index(QUESTIONS[0].question)
+    assert questions.search("mon gamin sèche les cours", 5, exclude=frozenset({own})) == []
+    embedder = FakeEmbedder()
+    vector = embedder.embed_query(QUESTIONS[0].question)
+    found = questions.search_vector(vector, embedder, 5, exclude=frozenset({own}))
+    assert [m.passage_id for m in found] == ["food"]  # only the other question is left
+    assert questions.search_vector(vector, embedder, 5)[0].passage_id == "school"
+
+
+def test_a_match_carries_the_mean_of_its_passage_s_three_best_questions():
+    many = [AnchoredQuestion(f"manger mieux, variante {i} ?", "alimentation plus saine", "contrat.txt") for i in range(2)]
+    index = QuestionIndex.attach(PASSAGES, many)
+    embedder = FakeEmbedder()
+    [match] = index.search_vector(embedder.embed_query("manger mieux, variante 0 ?"), embedder, 5)
+    own, other = sorted(index.vectors(embedder) @ embedder.embed_query("manger mieux, variante 0 ?"))[::-1]
+    assert match.score == pytest.approx(own)
+    assert match.top3 == pytest.approx((own + other + 0.0) / 3)  # a missing third question counts 0
+
+
+def test_the_retriever_tells_what_each_voice_said_of_a_passage(questions):
+    index = SearchIndex(None, LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
+    lexical = RetrievalMode(dense=False, expand=False, rerank=False)
+    hits = Retriever(index, FakeEmbedder(), lexical).search("décrochage scolaire au collège, les gamins qui sèchent les cours")
+    school = next(h for h in hits if h.passage.id == "school").signals
+    assert school.lexical == pytest.approx(1 / 11) and school.questions == pytest.approx(1 / 11)  # first of each
+    assert school.bm25 == 1.0 and school.question_bm25 == 1.0  # the best of its list
+    assert school.question_bm25_top3 == pytest.approx(1 / 3)  # one question of three
+    assert school.dense == school.cosine == school.question_vectors == 0.0  # the dense voices are off
+
+
 # ---------------------------------------------------------------------------- the shipped questions
 
 

@@ -1,0 +1,148 @@
+"""Learn the weights of the ranking (``assistant.ranking``) from the questions attached to the corpus.
+
+Each distinct question attached to a passage (``assistant.questions``) is searched as a partner's
+question would be, with itself and its near duplicates (``evals.gold.much_alike``) left out of the
+question voices: a partner's question is not among them.  The passages holding its anchor are the
+right answers; the other candidates of the fusion are the wrong ones.  A pairwise logistic
+regression (right minus wrong) learns one weight per feature.  No gold question is read.
+
+    python -m evals.fusion            # prints the 5-fold figures and the weights
+    python -m evals.fusion --write    # ...and writes them to assistant/data/ranking.json
+
+Figures are mean reciprocal rank and hit@1 of the right passage among the candidates, on the
+held-out fold, for the hand-set order (fusion plus re-rank, ``RetrievalMode(learned=False)``) and
+for the learned one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant import ranking
+from assistant.answer import RERANK_WEIGHT
+from assistant.records import Hit
+from assistant.service import RERANK_DEPTH, Assistant
+from evals.gold import much_alike, words_of
+
+FOLDS = 5
+REGULARISATION = 1.0  # sklearn's C; 0.1 and 10 gave the same folds' MRR within 0.002
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question searched: its candidates' features and which candidates are right."""
+
+    question: str
+    features: np.ndarray  # one row per candidate, in the fusion's order
+    right: np.ndarray  # booleans
+    hand: np.ndarray  # the hand-set order's scores (fusion plus re-rank), for comparison
+
+
+def cases(assistant: Assistant) -> list[Case]:
+    """Every distinct attached question searched without its near duplicates."""
+    index, answerer = assistant.index, assistant.answerer
+    attached = index.questions
+    answers: dict[str, set[str]] = {}
+    for question, pid in zip(attached.questions, attached.passage_ids):
+        answers.setdefault(question, set()).add(pid)
+    words = [words_of(q) for q in attached.questions]
+    found = []
+    for question, right in sorted(answers.items()):
+        own = words_of(question)
+        alike = frozenset(i for i, other in enumerate(words) if much_alike(own, other))
+        hits = assistant.retriever.search(question, RERANK_DEPTH, exclude_questions=alike)
+        coverage = answerer.answering_coverage(question, hits)
+        hand = {h.passage.id: h.score for h in answerer.rerank(question, hits, RERANK_WEIGHT)}
+        found.append(
+            Case(
+                question,
+                np.array(
+                    [ranking.features(h, coverage.get(h.passage.id, 0.0)) for h in hits]
+                ).reshape(len(hits), len(ranking.FEATURES)),
+                np.array([h.passage.id in right for h in hits]),
+                np.array([hand[h.passage.id] for h in hits]),
+            )
+        )
+    return found
+
+
+def fit(train: Sequence[Case]) -> np.ndarray:
+    """Weights such that a right candidate outscores the wrong ones of its question."""
+    from sklearn.linear_model import LogisticRegression  # comes with sentence-transformers
+
+    differences = [
+        right_row - case.features[~case.right]
+        for case in train
+        if case.right.any() and not case.right.all()
+        for right_row in case.features[case.right]
+    ]
+    pairs = np.concatenate(differences)
+    x = np.concatenate([pairs, -pairs])
+    y = np.r_[np.ones(len(pairs)), np.zeros(len(pairs))]
+    model = LogisticRegression(C=REGULARISATION, fit_intercept=False, max_iter=5000).fit(x, y)
+    return model.coef_[0]
+
+
+def rank_figures(scored: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """MRR and hit@1 of the first right candidate, given (scores, right) per question."""
+    ranks = []
+    for scores, right in scored:
+        ordered = right[np.argsort(-scores, kind="stable")]
+        ranks.append(int(np.argmax(ordered)) + 1 if ordered.any() else 0)
+    return {
+        "mrr": float(np.mean([1 / r if r else 0.0 for r in ranks])),
+        "hit@1": float(np.mean([r == 1 for r in ranks])),
+    }
+
+
+def cross_validate(found: Sequence[Case], folds: int = FOLDS) -> dict[str, dict[str, float]]:
+    """Held-out figures, hand-set and learned, averaged over ``folds`` folds."""
+    hand, learned = [], []
+    for k in range(folds):
+        test = found[k::folds]
+        weights = fit([c for i, c in enumerate(found) if i % folds != k])
+        hand.append(rank_figures([(c.hand, c.right) for c in test]))
+        learned.append(rank_figures([(c.features @ weights, c.right) for c in test]))
+    mean = lambda rows: {key: round(float(np.mean([r[key] for r in rows])), 4) for key in rows[0]}  # noqa: E731
+    return {"hand": mean(hand), "learned": mean(learned)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.fusion", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"write {ranking.RANKING_FILE}")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from ingest.config import Settings
+
+    assistant = Assistant.from_settings(Settings.load())
+    if not len(assistant.index.questions):
+        print("aucune question rattachée aux passages : lancez d'abord « quartiers ingest ».", file=sys.stderr)
+        return 1
+    found = cases(assistant)
+    usable = [c for c in found if c.right.any()]
+    figures = cross_validate(usable)
+    weights = fit(usable)
+    learned = {
+        "weights": {name: round(float(w), 4) for name, w in zip(ranking.FEATURES, weights)},
+        "questions": len(found),
+        "with_right_candidate": len(usable),
+        "cross_validation": figures,
+        "command": "python -m evals.fusion --write",
+    }
+    print(json.dumps(learned, indent=2, ensure_ascii=False))
+    if args.write:
+        ranking.RANKING_FILE.write_text(json.dumps(learned, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"écrit : {ranking.RANKING_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
