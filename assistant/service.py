@@ -26,7 +26,7 @@ from assistant.grounding import without_instructions
 from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
-from assistant.scope import ScopeClassifier, unknown_names, unknown_names_message
+from assistant.scope import Evidence, ScopeClassifier, unknown_names, unknown_names_message
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from ingest.config import Settings
 from ingest.embed import QueryCache
@@ -35,10 +35,6 @@ from ingest.store import PassageStore
 MAX_QUESTION_CHARS = 1000
 ANSWER_DEPTH = 6  # passages given to the answerer
 RERANK_DEPTH = 20  # candidates re-ranked
-STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope
-# ...nor one covered this well, synonyms included ("qui pilote le contrat ?": "pilote" is not in
-# the documents, "pilotage" is).  Dev figures are the same from 0.7 to 0.9 and without it.
-FULL_EVIDENCE = 0.8
 _ENGLISH = re.compile(r"\b(what|which|who|how|where|when|why|the|is|are|does|do|of|and)\b", re.IGNORECASE)
 _FRENCH = re.compile(r"\b(le|la|les|des|du|de|est|sont|quel|quels|quelle|quelles|comment|pour|et)\b", re.IGNORECASE)
 EMPTY_INDEX = "Aucun document n'est encore indexé : lancez d'abord « quartiers ingest »."
@@ -184,12 +180,12 @@ class Assistant:
             resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
-        own_words = engine.answerer.coverage(resolved, hits, synonyms=False)
-        if own_words < STRONG_EVIDENCE and engine.answerer.coverage(resolved, hits) < FULL_EVIDENCE:
+        evidence = Evidence.of(engine.answerer, resolved, hits)
+        if not evidence.strong:
             index = engine.index
             if names := unknown_names(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message(names))
-            if self.scope.is_out_of_scope(index.glossary.expand(resolved)):
+            if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
                 return refusal(question, hits)
         return resolved, hits
 

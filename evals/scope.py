@@ -1,0 +1,136 @@
+"""Learn the second stage of the scope decision (``assistant.scope``) from the example questions.
+
+Each example question (``assistant/data/scope_questions.json``) is searched as a partner's question
+would be, and what was found is measured (``Evidence``).  Its text probability comes from a
+classifier trained on the other folds, as a new question's would.  The examples that the search
+covers well are never refused, so only the others are learned from: a logistic regression over
+the text probability's logit and the evidence.  No gold question is read.
+
+    python -m evals.scope            # prints the figures and the weights
+    python -m evals.scope --write    # ...and writes them to assistant/data/scope_evidence.json
+
+The figures compare, on held-out folds of the examples, the share of out-of-scope examples refused
+by the text alone (at ``TEXT_OUT_OF_SCOPE_PROBABILITY``) and by both stages with a threshold refusing
+as many in-scope examples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.grounding import without_instructions
+from assistant.retrieve import normalise_query
+from assistant.scope import (
+    TEXT_OUT_OF_SCOPE_PROBABILITY,
+    SCOPE_EVIDENCE_FILE,
+    SCOPE_QUESTIONS_FILE,
+    STACK_FEATURES,
+    Evidence,
+    ScopeClassifier,
+    stack_features,
+)
+from assistant.service import ANSWER_DEPTH, Assistant
+
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    question: str  # as the classifier reads it: cleaned, the glossary's expansions added
+    outside: bool
+    evidence: Evidence
+
+
+def examples(assistant: Assistant, path: Path = SCOPE_QUESTIONS_FILE) -> list[Example]:
+    """Every example question with what the search finds for it, in a fixed shuffled order."""
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for outside, questions in ((False, shipped["in_scope"]), (True, shipped["out_of_scope"])):
+        for question in questions:
+            cleaned = normalise_query(question)
+            hits = without_instructions(assistant.search(cleaned, ANSWER_DEPTH))
+            evidence = Evidence.of(assistant.answerer, cleaned, hits)
+            found.append(Example(assistant.index.glossary.expand(cleaned), outside, evidence))
+    order = np.random.default_rng(0).permutation(len(found))
+    return [found[i] for i in order]
+
+
+def held_out_text_probabilities(found: list[Example], folds: int = FOLDS) -> np.ndarray:
+    """Each example's text probability from a classifier trained on the other folds."""
+    probabilities = np.zeros(len(found))
+    for k in range(folds):
+        train = [e for i, e in enumerate(found) if i % folds != k]
+        classifier = ScopeClassifier([e.question for e in train if not e.outside], [e.question for e in train if e.outside])
+        for i in range(k, len(found), folds):
+            probabilities[i] = classifier.text_probability(found[i].question)
+    return probabilities
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weights of ``STACK_FEATURES`` (the first column of ``x`` is the bias, 1)."""
+    from sklearn.linear_model import LogisticRegression  # comes with sentence-transformers
+
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000).fit(x, y)
+    return model.coef_[0]
+
+
+def compare(x: np.ndarray, y: np.ndarray, text: np.ndarray, folds: int = FOLDS) -> dict[str, float]:
+    """Out-of-scope examples refused by the text alone and by both stages (held out), at the
+    share of in-scope examples the text alone refuses."""
+    stacked = np.zeros(len(y))
+    for k in range(folds):
+        held = np.arange(len(y)) % folds == k
+        weights = fit(x[~held], y[~held])
+        stacked[held] = 1 / (1 + np.exp(-x[held] @ weights))
+    by_text = text > TEXT_OUT_OF_SCOPE_PROBABILITY
+    inside_refused = float(by_text[~y].mean())
+    threshold = float(np.quantile(stacked[~y], 1 - inside_refused))
+    return {
+        "in_scope_refused": round(inside_refused, 4),
+        "out_of_scope_refused_by_text": round(float(by_text[y].mean()), 4),
+        "out_of_scope_refused_by_both": round(float((stacked[y] > threshold).mean()), 4),
+        "threshold_refusing_as_many_in_scope": round(threshold, 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.scope", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"write {SCOPE_EVIDENCE_FILE}")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from ingest.config import Settings
+
+    assistant = Assistant.from_settings(Settings.load())
+    if not assistant.index.passages:
+        print("aucun document indexé : lancez d'abord « quartiers ingest ».", file=sys.stderr)
+        return 1
+    found = examples(assistant)
+    text = held_out_text_probabilities(found)
+    weak = np.array([not e.evidence.strong for e in found])
+    x = np.array([stack_features(p, e.evidence) for p, e in zip(text, found)])[weak]
+    y = np.array([e.outside for e in found])[weak]
+    weights = fit(x, y)
+    learned = {
+        "weights": {name: round(float(w), 4) for name, w in zip(STACK_FEATURES, weights)},
+        "examples": len(found),
+        "weakly_covered": {"in_scope": int((~y).sum()), "out_of_scope": int(y.sum())},
+        "held_out": compare(x, y, text[weak]),
+        "command": "python -m evals.scope --write",
+    }
+    print(json.dumps(learned, indent=2, ensure_ascii=False))
+    if args.write:
+        SCOPE_EVIDENCE_FILE.write_text(json.dumps(learned, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"écrit : {SCOPE_EVIDENCE_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
