@@ -121,7 +121,8 @@ class QuestionIndex:
         numbered in ``exclude`` are left out (the ranking is learned so, see ``evals.fusion``)."""
         keep = self._allowed(allowed)
         if exclude:
-            keep = (keep if keep is not None else {str(i) for i in range(len(self))}) - {str(i) for i in exclude}
+            keep = keep if keep is not None else {str(i) for i in range(len(self))}
+            keep -= {str(i) for i in exclude}
         found = self._lexical.search(query, DEPTH, keep, related)
         return self._best_per_passage(((int(i), score) for i, score in found), k)
 

@@ -16,13 +16,13 @@ with the figures of their fitting, are in ``data/ranking.json``.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.learned import read_weights
 from assistant.records import Hit
 
 RANKING_FILE = Path(__file__).parent / "data" / "ranking.json"
@@ -64,10 +64,7 @@ def features(hit: Hit, coverage: float) -> tuple[float, ...]:
 @lru_cache(maxsize=1)
 def default_weights() -> tuple[float, ...]:
     """The learned weights, in the order of ``FEATURES``."""
-    learned = json.loads(RANKING_FILE.read_text(encoding="utf-8"))["weights"]
-    if set(learned) != set(FEATURES):
-        raise ValueError(f"{RANKING_FILE.name}: the weights must name exactly {FEATURES}")
-    return tuple(float(learned[name]) for name in FEATURES)
+    return read_weights(RANKING_FILE, FEATURES)
 
 
 def order(

@@ -104,14 +104,18 @@ class Retriever:
         signals: dict[str, dict[str, float]] = {}
         anchors: dict[str, dict[str, None]] = {}  # passage id -> anchors, in order, no repeats
 
-        def fuse(ranked: list[tuple[str, float]], weight: float, voice: str, score: str, scale: float = 1.0) -> None:
+        def fuse(
+            ranked: list[tuple[str, float]], weight: float, voice: str, score: str, scale: float = 1
+        ) -> None:
             for rank, (pid, value) in enumerate(ranked, start=1):
                 scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank)
                 said = signals.setdefault(pid, {})
                 said[voice] = 1 / (RRF_K + rank)
                 said[score] = value / scale
 
-        def fuse_questions(matches: list[Match], weight: float, voice: str, score: str, scale: float = 1.0) -> None:
+        def fuse_questions(
+            matches: list[Match], weight: float, voice: str, score: str, scale: float = 1.0
+        ) -> None:
             fuse([(m.passage_id, m.score) for m in matches], weight, voice, score, scale)
             for match in matches:
                 signals[match.passage_id][f"{score}_top3"] = match.top3 / scale
@@ -122,10 +126,14 @@ class Retriever:
         if mode.dense:
             vector = self.embedder.embed_query(query)
             found = self.index.store.query(vector, CANDIDATES, filters.where())
-            fuse([(passage.id, score) for passage, score in found], mode.dense_weight, "dense", "cosine")
+            by_meaning = [(passage.id, score) for passage, score in found]
+            fuse(by_meaning, mode.dense_weight, "dense", "cosine")
             if mode.questions:
-                by_meaning = questions.search_vector(vector, self.embedder, CANDIDATES, allowed, exclude_questions)
-                fuse_questions(by_meaning, mode.question_dense_weight, "question_vectors", "question_cosine")
+                near = questions.search_vector(
+                    vector, self.embedder, CANDIDATES, allowed, exclude_questions
+                )
+                weight = mode.question_dense_weight
+                fuse_questions(near, weight, "question_vectors", "question_cosine")
         if mode.lexical:
             related = frozenset()
             if mode.expand:
@@ -133,13 +141,19 @@ class Retriever:
             by_words = self.index.lexical.search(query, CANDIDATES, allowed, related)
             fuse(by_words, mode.lexical_weight, "lexical", "bm25", _best([s for _, s in by_words]))
             if mode.questions:
-                by_questions = questions.search(query, CANDIDATES, allowed, related, exclude_questions)
-                top = _best([m.score for m in by_questions])
-                fuse_questions(by_questions, mode.question_weight, "questions", "question_bm25", top)
+                asked = questions.search(query, CANDIDATES, allowed, related, exclude_questions)
+                top = _best([m.score for m in asked])
+                fuse_questions(asked, mode.question_weight, "questions", "question_bm25", top)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]
         best = sorted(known, key=lambda item: -item[1])[:k]
         return [
-            Hit(rank, self.index.passages[pid], score, tuple(anchors.get(pid, ())), Signals(**signals[pid]))
+            Hit(
+                rank,
+                self.index.passages[pid],
+                score,
+                tuple(anchors.get(pid, ())),
+                Signals(**signals[pid]),
+            )
             for rank, (pid, score) in enumerate(best, 1)
         ]
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.glossary import Glossary
+from assistant.learned import read_weights
 from assistant.lexical import LexicalIndex, fold, indexed_text, names_in, tokenize
 from assistant.records import Hit
 from ingest.records import Passage
@@ -130,11 +131,12 @@ class ScopeClassifier:
         self,
         inside: Sequence[str],
         outside: Sequence[str],
-        weights: Mapping[str, float] | None = None,
+        weights: Sequence[float] | None = None,
         threshold: float = OUT_OF_SCOPE_PROBABILITY,
     ) -> None:
-        """``inside`` and ``outside`` are example questions; ``weights`` are those of the second
-        stage (``SCOPE_EVIDENCE_FILE``), without which ``probability`` cannot be given evidence."""
+        """``inside`` and ``outside`` are example questions; ``weights`` are those of the
+        second stage (``STACK_FEATURES``, in order), without which ``probability`` cannot weigh
+        evidence."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline, make_union
@@ -150,7 +152,7 @@ class ScopeClassifier:
         features = make_union(letters, words)
         self._model = make_pipeline(features, LogisticRegression(C=10.0, max_iter=2000))
         self._model.fit([*inside, *outside], [0] * len(inside) + [1] * len(outside))
-        self.weights = dict(weights) if weights is not None else None
+        self.weights = tuple(weights) if weights is not None else None
         self.threshold = threshold
 
     @classmethod
@@ -159,10 +161,8 @@ class ScopeClassifier:
         """The classifier of the shipped examples and weights, trained once per process (0.5 s on
         this machine, plus about 1 s to import scikit-learn)."""
         examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
-        learned = json.loads(SCOPE_EVIDENCE_FILE.read_text(encoding="utf-8"))["weights"]
-        if set(learned) != set(STACK_FEATURES):
-            raise ValueError(f"{SCOPE_EVIDENCE_FILE.name}: the weights must name exactly {STACK_FEATURES}")
-        return cls(examples["in_scope"], examples["out_of_scope"], learned)
+        weights = read_weights(SCOPE_EVIDENCE_FILE, STACK_FEATURES)
+        return cls(examples["in_scope"], examples["out_of_scope"], weights)
 
     def text_probability(self, question: str) -> float:
         """Probability that ``question`` is outside the contract's domain, by its words alone."""
@@ -173,7 +173,7 @@ class ScopeClassifier:
         if self.weights is None:
             raise ValueError("this classifier was built without the second stage's weights")
         values = stack_features(self.text_probability(question), evidence)
-        z = sum(self.weights[name] * value for name, value in zip(STACK_FEATURES, values))
+        z = sum(weight * value for weight, value in zip(self.weights, values))
         return 1 / (1 + math.exp(-z))
 
     def is_out_of_scope(self, question: str, evidence: Evidence) -> bool:

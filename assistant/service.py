@@ -26,8 +26,8 @@ from assistant.grounding import without_instructions
 from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
-from assistant.scope import Evidence, ScopeClassifier, unknown_names, unknown_names_message
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
+from assistant.scope import Evidence, ScopeClassifier, unknown_names, unknown_names_message
 from ingest.config import Settings
 from ingest.embed import QueryCache
 from ingest.store import PassageStore

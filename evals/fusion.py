@@ -1,4 +1,4 @@
-"""Learn the weights of the ranking (``assistant.ranking``) from the questions attached to the corpus.
+"""Learn the ranking's weights (``assistant.ranking``) from the questions attached to the corpus.
 
 Each distinct question attached to a passage (``assistant.questions``) is searched as a partner's
 question would be, with itself and its near duplicates (``evals.gold.much_alike``) left out of the
@@ -16,10 +16,6 @@ for the learned one.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,9 +23,9 @@ import numpy as np
 
 from assistant import ranking
 from assistant.answer import RERANK_WEIGHT
-from assistant.records import Hit
 from assistant.service import RERANK_DEPTH, Assistant
 from evals.gold import much_alike, words_of
+from evals.learning import learn_main
 
 FOLDS = 5
 REGULARISATION = 1.0  # sklearn's C; 0.1 and 10 gave the same folds' MRR within 0.002
@@ -110,38 +106,25 @@ def cross_validate(found: Sequence[Case], folds: int = FOLDS) -> dict[str, dict[
         weights = fit([c for i, c in enumerate(found) if i % folds != k])
         hand.append(rank_figures([(c.hand, c.right) for c in test]))
         learned.append(rank_figures([(c.features @ weights, c.right) for c in test]))
-    mean = lambda rows: {key: round(float(np.mean([r[key] for r in rows])), 4) for key in rows[0]}  # noqa: E731
+    mean = lambda rows: {key: round(float(np.mean([r[key] for r in rows])), 4) for key in rows[0]}
     return {"hand": mean(hand), "learned": mean(learned)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.fusion", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write {ranking.RANKING_FILE}")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from ingest.config import Settings
-
-    assistant = Assistant.from_settings(Settings.load())
-    if not len(assistant.index.questions):
-        print("aucune question rattachée aux passages : lancez d'abord « quartiers ingest ».", file=sys.stderr)
-        return 1
+def learn(assistant: Assistant) -> dict:
+    """The weights fitted on every usable question, and the held-out figures."""
     found = cases(assistant)
     usable = [c for c in found if c.right.any()]
-    figures = cross_validate(usable)
     weights = fit(usable)
-    learned = {
+    return {
         "weights": {name: round(float(w), 4) for name, w in zip(ranking.FEATURES, weights)},
         "questions": len(found),
         "with_right_candidate": len(usable),
-        "cross_validation": figures,
-        "command": "python -m evals.fusion --write",
+        "cross_validation": cross_validate(usable),
     }
-    print(json.dumps(learned, indent=2, ensure_ascii=False))
-    if args.write:
-        ranking.RANKING_FILE.write_text(json.dumps(learned, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"écrit : {ranking.RANKING_FILE}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return learn_main(argv, "python -m evals.fusion", __doc__, ranking.RANKING_FILE, learn)
 
 
 if __name__ == "__main__":

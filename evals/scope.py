@@ -9,17 +9,14 @@ the text probability's logit and the evidence.  No gold question is read.
     python -m evals.scope            # prints the figures and the weights
     python -m evals.scope --write    # ...and writes them to assistant/data/scope_evidence.json
 
-The figures compare, on held-out folds of the examples, the share of out-of-scope examples refused
-by the text alone (at ``TEXT_OUT_OF_SCOPE_PROBABILITY``) and by both stages with a threshold refusing
-as many in-scope examples.
+The figures compare, on held-out folds of the examples, the share of out-of-scope examples
+refused by the text alone (at ``TEXT_OUT_OF_SCOPE_PROBABILITY``) and by both stages with a
+threshold refusing as many in-scope examples.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +25,16 @@ import numpy as np
 from assistant.grounding import without_instructions
 from assistant.retrieve import normalise_query
 from assistant.scope import (
-    TEXT_OUT_OF_SCOPE_PROBABILITY,
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
     STACK_FEATURES,
+    TEXT_OUT_OF_SCOPE_PROBABILITY,
     Evidence,
     ScopeClassifier,
     stack_features,
 )
 from assistant.service import ANSWER_DEPTH, Assistant
+from evals.learning import learn_main
 
 FOLDS = 5
 
@@ -67,7 +65,8 @@ def held_out_text_probabilities(found: list[Example], folds: int = FOLDS) -> np.
     probabilities = np.zeros(len(found))
     for k in range(folds):
         train = [e for i, e in enumerate(found) if i % folds != k]
-        classifier = ScopeClassifier([e.question for e in train if not e.outside], [e.question for e in train if e.outside])
+        inside = [e.question for e in train if not e.outside]
+        classifier = ScopeClassifier(inside, [e.question for e in train if e.outside])
         for i in range(k, len(found), folds):
             probabilities[i] = classifier.text_probability(found[i].question)
     return probabilities
@@ -100,36 +99,23 @@ def compare(x: np.ndarray, y: np.ndarray, text: np.ndarray, folds: int = FOLDS) 
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.scope", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write {SCOPE_EVIDENCE_FILE}")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from ingest.config import Settings
-
-    assistant = Assistant.from_settings(Settings.load())
-    if not assistant.index.passages:
-        print("aucun document indexé : lancez d'abord « quartiers ingest ».", file=sys.stderr)
-        return 1
+def learn(assistant: Assistant) -> dict:
+    """The weights fitted on every weakly covered example, and the held-out figures."""
     found = examples(assistant)
     text = held_out_text_probabilities(found)
     weak = np.array([not e.evidence.strong for e in found])
     x = np.array([stack_features(p, e.evidence) for p, e in zip(text, found)])[weak]
     y = np.array([e.outside for e in found])[weak]
-    weights = fit(x, y)
-    learned = {
-        "weights": {name: round(float(w), 4) for name, w in zip(STACK_FEATURES, weights)},
+    return {
+        "weights": {name: round(float(w), 4) for name, w in zip(STACK_FEATURES, fit(x, y))},
         "examples": len(found),
         "weakly_covered": {"in_scope": int((~y).sum()), "out_of_scope": int(y.sum())},
         "held_out": compare(x, y, text[weak]),
-        "command": "python -m evals.scope --write",
     }
-    print(json.dumps(learned, indent=2, ensure_ascii=False))
-    if args.write:
-        SCOPE_EVIDENCE_FILE.write_text(json.dumps(learned, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"écrit : {SCOPE_EVIDENCE_FILE}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return learn_main(argv, "python -m evals.scope", __doc__, SCOPE_EVIDENCE_FILE, learn)
 
 
 if __name__ == "__main__":

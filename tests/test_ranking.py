@@ -10,6 +10,7 @@ import pytest
 
 from assistant import ranking
 from assistant.index import SearchIndex
+from assistant.learned import read_weights
 from assistant.lexical import LexicalIndex
 from assistant.questions import AnchoredQuestion, QuestionIndex
 from assistant.records import Hit, Signals
@@ -57,16 +58,13 @@ def test_the_shipped_weights_name_every_feature_and_were_learned_without_gold():
     assert learned["command"] == "python -m evals.fusion --write"
 
 
-def test_a_weights_file_that_does_not_name_the_features_is_refused_by_name(tmp_path, monkeypatch):
-    broken = tmp_path / "ranking.json"
-    broken.write_text(json.dumps({"weights": {"dense": 1.0}}), encoding="utf-8")
-    monkeypatch.setattr(ranking, "RANKING_FILE", broken)
-    ranking.default_weights.cache_clear()
-    try:
+def test_a_weights_file_that_does_not_name_the_features_in_order_is_refused_by_name(tmp_path):
+    path = tmp_path / "ranking.json"
+    path.write_text(json.dumps({"weights": {"b": 2.0, "a": 1.0}}), encoding="utf-8")
+    assert read_weights(path, ["b", "a"]) == (2.0, 1.0)
+    for names in (["a", "b"], ["b"], ["b", "a", "c"]):
         with pytest.raises(ValueError, match="ranking.json"):
-            ranking.default_weights()
-    finally:
-        ranking.default_weights.cache_clear()
+            read_weights(path, names)
 
 
 # -------------------------------------------------------------------------- learning the weights

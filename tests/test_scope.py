@@ -9,7 +9,6 @@ import pytest
 
 from assistant.glossary import Entry, Glossary
 from assistant.lexical import LexicalIndex
-from assistant import scope
 from assistant.scope import (
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
@@ -135,7 +134,7 @@ def test_a_question_near_one_the_contract_answers_is_less_likely_out_of_scope(cl
     question = "Mon chien aboie la nuit dans le quartier, que faire ?"
     far = Evidence(0.1, 0.1, 0.4, 0.3)
     near = Evidence(0.1, 0.1, 0.9, 0.3)
-    assert classifier.weights["question_cosine"] < 0  # learnt, not set: see evals/scope.py
+    assert classifier.weights[STACK_FEATURES.index("question_cosine")] < 0  # learnt: see evals/scope.py
     assert classifier.probability(question, near) < classifier.probability(question, far)
 
 
@@ -143,18 +142,6 @@ def test_the_shipped_weights_name_every_feature_and_say_how_they_were_learnt():
     learned = json.loads(SCOPE_EVIDENCE_FILE.read_text(encoding="utf-8"))
     assert list(learned["weights"]) == list(STACK_FEATURES)
     assert learned["command"] == "python -m evals.scope --write"
-
-
-def test_a_weights_file_that_does_not_name_the_features_is_refused_by_name(tmp_path, monkeypatch):
-    broken = tmp_path / "scope_evidence.json"
-    broken.write_text(json.dumps({"weights": {"bias": 1.0}}), encoding="utf-8")
-    monkeypatch.setattr(scope, "SCOPE_EVIDENCE_FILE", broken)
-    ScopeClassifier.default.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="scope_evidence.json"):
-            ScopeClassifier.default()
-    finally:
-        ScopeClassifier.default.cache_clear()
 
 
 def test_a_classifier_without_weights_cannot_weigh_evidence():
