@@ -243,3 +243,17 @@ def test_coverage_of_the_question_own_words_leaves_synonyms_out(answerer):
     assert answerer.coverage("comment manger ?", hits("asv")) == 1.0
     assert answerer.coverage("comment manger ?", hits("asv"), synonyms=False) == 0.0
     assert answerer.coverage("la nutrition et la sédentarité", hits("asv"), synonyms=False) == 1.0
+
+
+def test_the_rank_chooses_the_lead_only_among_units_that_cover_the_question():
+    question = "parlez-moi de la convention pluriannuelle avec l'ANRU"
+    # The first passage says nothing of it: however strong the rank bonus, it cannot lead.
+    strong_rank = ExtractiveAnswerer(LexicalIndex.build(PASSAGES), Glossary.load(), AnswerPolicy(rank_bonus=5.0))
+    answer = strong_rank.answer(question, hits("pre", "anru"))
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Dans le cadre du projet de rénovation urbaine")
+    # Among units that cover the question, the better-ranked passage leads.
+    question = "quelles priorités pour la santé et les familles ?"
+    first = strong_rank.answer(question, hits("axes", "asv")).citations[0].passage.id
+    again = strong_rank.answer(question, hits("asv", "axes")).citations[0].passage.id
+    assert (first, again) == ("axes", "asv")

@@ -1,8 +1,8 @@
 """``quartiers eval`` on the shipped corpus: report, metrics, charts, and the regression gate.
 
 The gate's thresholds sit a little below the figures measured on the dev split when they were
-set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.984, MRR 0.875, refusal
-accuracy 0.959, unanswerable refused 0.880, false refusals 0.025, CRAG 0.707, baseline MRR 0.343).
+set (2026-11-26, ``quartiers eval --split dev``, 147 questions: hit@5 0.984, MRR 0.893, refusal
+accuracy 0.959, unanswerable refused 0.880, false refusals 0.025, CRAG 0.735, baseline MRR 0.343).
 52 of those questions were written apart from the system (ids ``b...``) and are harder than the
 others.  A change that lowers the figures fails the build.
 """
@@ -22,13 +22,13 @@ ROOT = Path(__file__).parents[1]
 
 GATE = {  # metric: (direction, threshold)
     "hit@5": (">=", 0.95),
-    "mrr": (">=", 0.85),
+    "mrr": (">=", 0.87),
     "citation_precision": (">=", 1.0),
     "quotes_in_passage": (">=", 1.0),
     "refusal_accuracy": (">=", 0.94),
     "unanswerable_refused": (">=", 0.88),
     "false_refusal_rate": ("<=", 0.04),
-    "crag_score": (">=", 0.66),
+    "crag_score": (">=", 0.70),
 }
 
 
