@@ -1,11 +1,14 @@
 """Weights learned offline and shipped as data files (``ranking.json``, ``scope_evidence.json``).
 
 Each file holds ``{"weights": {feature: weight, ...}, ...}``, the features in a fixed order, with
-the figures of their fitting and the command that wrote it (``evals.fusion``, ``evals.scope``).
+the figures of their fitting, the command that wrote it (``evals.fusion``, ``evals.scope``) and
+the fingerprint of the data files it learned from (``learned_from``), by which a test tells
+weights that must be learned again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,3 +20,11 @@ def read_weights(path: Path, names: Sequence[str]) -> tuple[float, ...]:
     if list(learned) != list(names):
         raise ValueError(f"{path.name}: the weights must name exactly {tuple(names)}, in order")
     return tuple(float(learned[name]) for name in names)
+
+
+def fingerprint(*paths: Path) -> str:
+    """A short digest of the files' contents, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

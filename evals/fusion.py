@@ -23,6 +23,8 @@ import numpy as np
 
 from assistant import ranking
 from assistant.answer import RERANK_WEIGHT
+from assistant.learned import fingerprint
+from assistant.questions import QUESTIONS_FILE
 from assistant.service import RERANK_DEPTH, Assistant
 from evals.gold import much_alike, words_of
 from evals.learning import learn_main
@@ -120,6 +122,7 @@ def learn(assistant: Assistant) -> dict:
         "questions": len(found),
         "with_right_candidate": len(usable),
         "cross_validation": cross_validate(usable),
+        "learned_from": fingerprint(QUESTIONS_FILE),
     }
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.grounding import without_instructions
+from assistant.learned import fingerprint
+from assistant.questions import QUESTIONS_FILE
 from assistant.retrieve import normalise_query
 from assistant.scope import (
     SCOPE_EVIDENCE_FILE,
@@ -111,6 +113,7 @@ def learn(assistant: Assistant) -> dict:
         "examples": len(found),
         "weakly_covered": {"in_scope": int((~y).sum()), "out_of_scope": int(y.sum())},
         "held_out": compare(x, y, text[weak]),
+        "learned_from": fingerprint(SCOPE_QUESTIONS_FILE, QUESTIONS_FILE),
     }
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from assistant import ranking
 from assistant.index import SearchIndex
-from assistant.learned import read_weights
+from assistant.learned import fingerprint, read_weights
 from assistant.lexical import LexicalIndex
-from assistant.questions import AnchoredQuestion, QuestionIndex
+from assistant.questions import QUESTIONS_FILE, AnchoredQuestion, QuestionIndex
 from assistant.records import Hit, Signals
 from assistant.retrieve import RetrievalMode
 from assistant.service import Assistant
@@ -56,6 +56,8 @@ def test_the_shipped_weights_name_every_feature_and_were_learned_without_gold():
     assert list(learned["weights"]) == list(ranking.FEATURES)
     assert ranking.default_weights() == tuple(learned["weights"].values())
     assert learned["command"] == "python -m evals.fusion --write"
+    # Learned on the shipped questions: after changing them, run the command again.
+    assert learned["learned_from"] == fingerprint(QUESTIONS_FILE)
 
 
 def test_a_weights_file_that_does_not_name_the_features_in_order_is_refused_by_name(tmp_path):

@@ -8,7 +8,9 @@ import json
 import pytest
 
 from assistant.glossary import Entry, Glossary
+from assistant.learned import fingerprint
 from assistant.lexical import LexicalIndex
+from assistant.questions import QUESTIONS_FILE
 from assistant.scope import (
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
@@ -142,6 +144,8 @@ def test_the_shipped_weights_name_every_feature_and_say_how_they_were_learnt():
     learned = json.loads(SCOPE_EVIDENCE_FILE.read_text(encoding="utf-8"))
     assert list(learned["weights"]) == list(STACK_FEATURES)
     assert learned["command"] == "python -m evals.scope --write"
+    # Learned on the shipped examples and questions: after changing them, run the command again.
+    assert learned["learned_from"] == fingerprint(SCOPE_QUESTIONS_FILE, QUESTIONS_FILE)
 
 
 def test_a_classifier_without_weights_cannot_weigh_evidence():
