@@ -219,7 +219,8 @@ class ExtractiveAnswerer:
         units = self.score_units(question, hits)
         # Whether to answer is weighed on coverage alone: the rank and the anchor hint choose
         # the lead among the units covering the question enough, never whether to answer.
-        enough = [u for u in self._answering(question, units) if u.coverage >= self.policy.min_coverage]
+        answering = self._answering(question, units)
+        enough = [u for u in answering if u.coverage >= self.policy.min_coverage]
         if not enough:
             return refusal(question, hits)
         lead = enough[0]

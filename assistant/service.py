@@ -112,7 +112,7 @@ class Assistant:
         return self._engine.llm
 
     def search(self, query: str, k: int = 5, filters: SearchFilter = SearchFilter()) -> list[Hit]:
-        """Hybrid retrieval, then the candidates ordered by the learned ranking (``assistant.ranking``)."""
+        """Hybrid retrieval, then the candidates ordered by the learned ranking."""
         return self._search(self._current(), query, k, filters)
 
     @staticmethod
