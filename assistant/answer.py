@@ -8,7 +8,8 @@ its passage, so its citation is exact by construction.
 
 The documents are judged to answer the question when the best unit covers enough of the
 question's weight (``AnswerPolicy.min_coverage``, calibrated on the dev questions of the gold
-set) and, for a question asking for a figure or a date, when that unit contains one.
+set) and, for a question asking for a figure or a date, when that unit contains one, in a
+passage naming the place the question names.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalIndex, indexed_text, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
 
@@ -41,6 +42,12 @@ _FIGURE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
+# "quand" before a subject pronoun opens a clause of time, not a question: "... quand je finis
+# tard", "quand on a un souci, qui appeler ?"; after "depuis", "jusqu'à" or "c'est" it still asks.
+_WHEN_CLAUSE = re.compile(
+    r"(?<!depuis )(?<!jusqu'à )(?<!jusqu'a )(?<!c'est )\bquand\s+(je|j'|tu|il|ils|elle|elles|on|nous|vous)\b",
+    re.IGNORECASE,
+)
 # Answer types a sentence must hold before it can answer: a time of day, a person's name.
 _TIME_QUESTION = re.compile(
     r"\b(quel(le)?s? (sont )?(les )?horaires|[àa] quelle heure|(horaires?|heures?) d'ouverture)\b", re.IGNORECASE
@@ -60,6 +67,7 @@ _DEFINITION_QUESTION = re.compile(
 )
 _MEANING_QUESTION = re.compile(r"veut dire|signifie|signification|\bsigle\b|acronyme", re.IGNORECASE)
 _DEFINES = re.compile(r"\b(est|sont|désigne|consiste|vise)\b")
+COMMON_NAME_SHARE = 0.2  # a name held by more passages is the setting of the whole contract
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
 _YEAR_OR_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}(er)? [a-zéû]+ (19|20)\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -245,7 +253,10 @@ class ExtractiveAnswerer:
             units = [u for u in units if _PERSON_NAME.search(u.text)]
         if _MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
-        if _DATE_QUESTION.search(question):
+        asks_date = _asks_date(question)
+        if asks_date or _FIGURE_QUESTION.search(question):
+            units = self._naming(question, units)
+        if asks_date:
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif _FIGURE_QUESTION.search(question):
             measured = _measured_words(question)
@@ -257,6 +268,24 @@ class ExtractiveAnswerer:
                 and all(_counts(u.text, forms) for forms in counted)
             ]
         return list(units)
+
+    def _naming(self, question: str, units: Sequence[Unit]) -> list[Unit]:
+        """For a figure or a date of a named place ("combien d'habitants à Argentan ?"), the units
+        of passages that name it too: Saint-Michel's figure is not Argentan's.  Names that many
+        passages hold ("Flers") are the contract's own setting and are not checked."""
+        rare = [
+            {token, *self.synonyms.related(token)} for name in _places(question) for token in tokenize(name)
+            if self.lexical.is_rare(token, COMMON_NAME_SHARE)
+        ]
+        if not rare:
+            return list(units)
+        named: dict[str, bool] = {}
+        for unit in units:
+            passage = unit.hit.passage
+            if passage.id not in named:
+                tokens = set(tokenize(indexed_text(passage)))
+                named[passage.id] = all(forms & tokens for forms in rare)
+        return [u for u in units if named[u.hit.passage.id]]
 
     def _spelling_out(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """For "que veut dire le sigle GUSP ?", the units that spell the acronym out (most words
@@ -327,6 +356,29 @@ def _as_sentence(text: str) -> str:
 
 _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 _COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
+
+
+# A run of capitalised words (acronyms aside) and the article before it, if any.
+_CAPITALISED = r"[A-ZÀ-Þ](?![A-ZÀ-Þ\d]*\b)[\w-]*"
+_NAME_RUN = re.compile(rf"(?:\b(l'|le |la |les |du |des |au |aux ))?({_CAPITALISED}(?: {_CAPITALISED})*)")
+
+
+def _places(question: str) -> list[str]:
+    """The names of ``question`` (``assistant.lexical.names_in``) that name a place: not after
+    an article, which names a body ("l'État", "la Région", "l'Atelier Santé Ville")."""
+    names = set(names_in(question))
+    return [
+        word
+        for match in _NAME_RUN.finditer(question.replace("’", "'"))
+        if not match.group(1)
+        for word in re.split(r"[ ]", match.group(2))
+        if word in names
+    ]
+
+
+def _asks_date(question: str) -> bool:
+    """Whether the question asks for a date (its "quand" not merely a clause of time)."""
+    return bool(_DATE_QUESTION.search(_WHEN_CLAUSE.sub("", question)))
 
 
 _PERCENT_WORDS = frozenset({"pourcentage", "taux", "part"})

@@ -98,6 +98,35 @@ def test_date_question_takes_the_sentence_with_the_date(answerer):
     assert "9 juillet 2020" in answer.sentences[0].text
 
 
+def test_a_clause_of_time_does_not_make_a_date_question(answerer):
+    garde = passage("garde", "Problématique des coûts de frais de garde des enfants pour les parents.")
+    question = "Faire garder mon petit quand je finis tard coûte cher, les frais de garde sont pris en compte ?"
+    answer = answerer.answer(question, [Hit(1, garde, 1.0)])
+    assert_grounded(answer)
+    assert "frais de garde" in answer.sentences[0].text
+    # Asked for, a date is still needed.
+    assert answerer.answer("c'est quand que les frais de garde sont pris en compte ?", [Hit(1, garde, 1.0)]).refused
+
+
+def test_a_figure_of_a_place_comes_from_a_passage_naming_it():
+    zonage = passage(
+        "zonage",
+        "Le zonage du quartier Saint-Michel a été étendu. Le nouveau périmètre couvre près de 1 400 habitants.",
+    )
+    orne = passage("orne", "Les quartiers prioritaires de l'Orne sont à Flers, Alençon et Argentan.")
+    flers = passage("flers", "Flers Agglo anime le contrat de ville de Flers.")
+    index = LexicalIndex.build([*PASSAGES, zonage, orne, flers])
+    answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
+    found = [Hit(1, zonage, 1.0), Hit(2, orne, 0.5)]
+    assert answerer.answer("combien d'habitants dans le quartier prioritaire d'Argentan ?", found).refused
+    answer = answerer.answer("combien d'habitants dans le quartier Saint-Michel ?", found)
+    assert_grounded(answer)
+    assert "1 400 habitants" in answer.sentences[0].text
+    # A name most passages hold is the contract's setting, and a body ("l'État") is not a place.
+    for question in ("combien d'habitants dans le quartier de Flers ?", "combien d'habitants selon l'État ?"):
+        assert "1 400 habitants" in answerer.answer(question, found).sentences[0].text
+
+
 def test_paraphrase_through_synonyms(answerer):
     answer = answerer.answer("comment aider les familles à mieux manger ?", hits("asv", "pre"))
     assert_grounded(answer)
