@@ -8,8 +8,8 @@ its passage, so its citation is exact by construction.
 
 The documents are judged to answer the question when the best unit covers enough of the
 question's weight (``AnswerPolicy.min_coverage``, calibrated on the dev questions of the gold
-set) and, for a question asking for a figure or a date, when that unit contains one, in a
-passage naming the place the question names.
+set) and, for a question asking for a figure or a date, when that unit contains one, of the
+place the question names.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, indexed_text, names_in, tokenize
+from assistant.lexical import LexicalIndex, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
 
@@ -270,22 +270,27 @@ class ExtractiveAnswerer:
         return list(units)
 
     def _naming(self, question: str, units: Sequence[Unit]) -> list[Unit]:
-        """For a figure or a date of a named place ("combien d'habitants à Argentan ?"), the units
-        of passages that name it too: Saint-Michel's figure is not Argentan's.  Names that many
-        passages hold ("Flers") are the contract's own setting and are not checked."""
-        rare = [
-            {token, *self.synonyms.related(token)} for name in _places(question) for token in tokenize(name)
-            if self.lexical.is_rare(token, COMMON_NAME_SHARE)
-        ]
-        if not rare:
+        """For a figure or a date of a named place ("combien d'habitants à Argentan ?"), the
+        units that do not name another place instead, in their words or the sentence before them
+        in the same block: Saint-Michel's figure is not Argentan's.  A unit naming no place is
+        kept ("La métropole compte 1 362 quartiers prioritaires" answers for "en France").  Names
+        that many passages hold ("Flers") are the contract's own setting and are not checked."""
+        asked = [{token, *self.synonyms.related(token)} for token in self._place_tokens(question)]
+        if not asked:
             return list(units)
-        named: dict[str, bool] = {}
+        kept = []
         for unit in units:
-            passage = unit.hit.passage
-            if passage.id not in named:
-                tokens = set(tokenize(indexed_text(passage)))
-                named[passage.id] = all(forms & tokens for forms in rare)
-        return [u for u in units if named[u.hit.passage.id]]
+            named = self._place_tokens(_previous_in_block(unit) + " " + unit.text)
+            if not named or all(forms & named for forms in asked):
+                kept.append(unit)
+        return kept
+
+    def _place_tokens(self, text: str) -> set[str]:
+        """The index tokens of the places ``text`` names, those that many passages hold aside."""
+        return {
+            token for name in _places(text) for token in tokenize(name)
+            if self.lexical.is_rare(token, COMMON_NAME_SHARE)
+        }
 
     def _spelling_out(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """For "que veut dire le sigle GUSP ?", the units that spell the acronym out (most words
@@ -374,6 +379,16 @@ def _places(question: str) -> list[str]:
         for word in re.split(r"[ ]", match.group(2))
         if word in names
     ]
+
+
+def _previous_in_block(unit: Unit) -> str:
+    """The text of the unit before ``unit`` in the same block of its passage ("" if none)."""
+    previous = ""
+    for other in units_of(unit.hit):
+        if other.start >= unit.start:
+            break
+        previous = other.text if other.block == unit.block else ""
+    return previous
 
 
 def _asks_date(question: str) -> bool:

@@ -108,10 +108,10 @@ def test_a_clause_of_time_does_not_make_a_date_question(answerer):
     assert answerer.answer("c'est quand que les frais de garde sont pris en compte ?", [Hit(1, garde, 1.0)]).refused
 
 
-def test_a_figure_of_a_place_comes_from_a_passage_naming_it():
+def test_a_figure_of_a_place_is_not_the_figure_of_another_place():
     zonage = passage(
         "zonage",
-        "Le zonage du quartier Saint-Michel a été étendu. Le nouveau périmètre couvre près de 1 400 habitants.",
+        "Le zonage du quartier Saint-Sauveur a été étendu. Le nouveau périmètre couvre près de 1 400 habitants.",
     )
     orne = passage("orne", "Les quartiers prioritaires de l'Orne sont à Flers, Alençon et Argentan.")
     flers = passage("flers", "Flers Agglo anime le contrat de ville de Flers.")
@@ -119,9 +119,18 @@ def test_a_figure_of_a_place_comes_from_a_passage_naming_it():
     answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
     found = [Hit(1, zonage, 1.0), Hit(2, orne, 0.5)]
     assert answerer.answer("combien d'habitants dans le quartier prioritaire d'Argentan ?", found).refused
-    answer = answerer.answer("combien d'habitants dans le quartier Saint-Michel ?", found)
+    answer = answerer.answer("combien d'habitants dans le quartier Saint-Sauveur ?", found)
     assert_grounded(answer)
     assert "1 400 habitants" in answer.sentences[0].text
+    # A sentence naming no place may answer for a wider one; one naming another place may not.
+    metropole = passage(
+        "metropole",
+        "La métropole compte désormais 1 362 quartiers prioritaires.\n\n"
+        "A Flers, le zonage du quartier Saint-Sauveur a été étendu. Cette zone couvre 2 700 habitants.",
+    )
+    answer = answerer.answer("combien de quartiers prioritaires en France ?", [Hit(1, metropole, 1.0)])
+    assert "1 362" in answer.sentences[0].text
+    assert answerer.answer("combien d'habitants à Argentan ?", [Hit(1, metropole, 1.0)]).refused
     # A name most passages hold is the contract's setting, and a body ("l'État") is not a place.
     for question in ("combien d'habitants dans le quartier de Flers ?", "combien d'habitants selon l'État ?"):
         assert "1 400 habitants" in answerer.answer(question, found).sentences[0].text
