@@ -125,6 +125,29 @@ def unknown_names_message(names: list[str]) -> str:
     )
 
 
+# Words of greeting, thanks and small talk: a question made of nothing else asks nothing of the
+# documents ("Bonjour, ça va aujourd'hui ?", "merci !", "t'es qui ?").
+_SMALL_TALK_WORDS = frozenset(
+    """bonjour bonsoir salut coucou hello hey re allo allô merci beaucoup bcp mille fois ok okay d
+    accord daccord super top génial genial parfait cool bien très tres bon bonne bonnes journée
+    journee soirée soiree nuit week end weekend au revoir à a plus bientôt bientot tard ciao bye ça
+    ca va vas allez aller comment tu t te toi vous es êtes etes est sont qui c ce bot robot
+    assistant assistante là la aujourd hui oui non madame monsieur tout tous le monde s il plaît
+    plait svp stp""".split()
+)
+SMALL_TALK = (
+    "Je suis l'assistant du contrat de ville 2024-2030 de Flers Agglo : je réponds aux "
+    "questions sur ses objectifs, ses actions, ses quartiers et sa gouvernance, en citant les "
+    "documents. Par exemple : « quelles actions pour l'emploi des jeunes ? » ou « c'est quoi le PRE ? »."
+)
+
+
+def is_small_talk(question: str) -> bool:
+    """Whether ``question`` is only a greeting, thanks or small talk."""
+    words = re.findall(r"\w+", question.lower())
+    return bool(words) and all(word in _SMALL_TALK_WORDS for word in words)
+
+
 class ScopeClassifier:
     """Whether a question belongs to the contract's domain, learnt from example questions."""
 

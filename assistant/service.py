@@ -27,7 +27,14 @@ from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
-from assistant.scope import Evidence, ScopeClassifier, unknown_names, unknown_names_message
+from assistant.scope import (
+    SMALL_TALK,
+    Evidence,
+    ScopeClassifier,
+    is_small_talk,
+    unknown_names,
+    unknown_names_message,
+)
 from ingest.config import Settings
 from ingest.embed import QueryCache
 from ingest.store import PassageStore
@@ -170,6 +177,8 @@ class Assistant:
             cleaned = normalise_query(question)
         except QueryError as error:
             return refusal(question, (), f"Je n'ai pas compris : {error}")
+        if is_small_talk(cleaned):
+            return refusal(question, (), SMALL_TALK)
         if _looks_english(cleaned):
             return refusal(question, (), NOT_FRENCH)
         if not engine.index.passages:

@@ -18,6 +18,7 @@ from assistant.scope import (
     TEXT_OUT_OF_SCOPE_PROBABILITY,
     Evidence,
     ScopeClassifier,
+    is_small_talk,
     stack_features,
     unknown_names,
 )
@@ -192,3 +193,18 @@ def test_the_second_stage_refuses_more_when_the_evidence_tells_them_apart():
     figures = fitting.compare(x, y, text)
     assert figures["out_of_scope_refused_by_both"] > figures["out_of_scope_refused_by_text"] + 0.2
     assert fitting.fit(x, y)[STACK_FEATURES.index("question_cosine")] < 0
+
+
+@pytest.mark.parametrize(
+    ("question", "small_talk"),
+    [
+        ("Bonjour, ça va aujourd'hui ?", True),
+        ("Merci beaucoup, bonne journée !", True),
+        ("qui es-tu ?", True),
+        ("Bonjour, quels sont les axes du contrat ?", False),
+        ("qui est le délégué du préfet ?", False),
+        ("c'est quoi ?", False),  # with a history, a follow-up
+    ],
+)
+def test_small_talk_is_only_greetings_thanks_and_pleasantries(question, small_talk):
+    assert is_small_talk(question) is small_talk

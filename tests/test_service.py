@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.scope import SMALL_TALK
 from assistant.service import MAX_QUESTION_CHARS, NOT_FRENCH, Assistant
 from ingest.pipeline import ingest
 
@@ -15,6 +16,7 @@ def assistant(tmp_path_factory, real_embedder):
     import shutil
 
     from conftest import FIXTURES
+
     from ingest.config import Settings
     from ingest.factory import make_store
 
@@ -87,6 +89,16 @@ def test_a_name_the_documents_use_is_answered(assistant):
 def test_bad_input_gets_a_french_message(assistant, question, expected):
     answer = assistant.ask(question)
     assert answer.refused and expected in answer.text
+
+
+@pytest.mark.parametrize("question", ["Bonjour, ça va aujourd'hui ?", "merci beaucoup !", "t'es qui ?"])
+def test_small_talk_is_told_what_the_assistant_answers(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.refused and answer.text == SMALL_TALK and not answer.further_reading
+
+
+def test_a_greeting_before_a_question_does_not_hide_it(assistant):
+    check_grounded(assistant.ask("Bonjour, quelles sont les priorités de l'Atelier Santé Ville ?"))
 
 
 def test_control_characters_and_injection_do_not_break_answers(assistant):
