@@ -22,7 +22,11 @@ question.
 (``di..``, one evidence string each), written by a session that read only the corpus.  No
 threshold was chosen on it.  ``evals/gold/refusals2.jsonl`` is a third, written the same way
 later (``eo..``, 30 of them naming a local place or a word of daily life, and ``ei..``), and
-measured before anything was tuned after it.
+measured before anything was tuned after it.  Both have since been read while diagnosing: the
+changes they informed say so in their comments and commit messages (``min_coverage``, the place
+of a figure, small talk, the third batch of scope examples).  ``evals/gold/refusals3.jsonl``
+(``fo..`` and ``fi..``) was written the same way by a session that read only the corpus, and
+kept unread: no example, threshold or rule was chosen after it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ the text probability's logit and the evidence.  No gold question is read.
 
 The figures compare, on held-out folds of the examples, the share of out-of-scope examples
 refused by the text alone (at ``TEXT_OUT_OF_SCOPE_PROBABILITY``) and by both stages with a
-threshold refusing as many in-scope examples.
+threshold refusing as many in-scope examples, and both shares at the threshold shipped.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from assistant.learned import fingerprint
 from assistant.questions import QUESTIONS_FILE
 from assistant.retrieve import normalise_query
 from assistant.scope import (
+    OUT_OF_SCOPE_PROBABILITY,
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
     STACK_FEATURES,
@@ -98,6 +99,9 @@ def compare(x: np.ndarray, y: np.ndarray, text: np.ndarray, folds: int = FOLDS) 
         "out_of_scope_refused_by_text": round(float(by_text[y].mean()), 4),
         "out_of_scope_refused_by_both": round(float((stacked[y] > threshold).mean()), 4),
         "threshold_refusing_as_many_in_scope": round(threshold, 4),
+        # ...and at the threshold shipped (OUT_OF_SCOPE_PROBABILITY, which the dev split chose)
+        "in_scope_refused_at_shipped": round(float((stacked[~y] > OUT_OF_SCOPE_PROBABILITY).mean()), 4),
+        "out_of_scope_refused_at_shipped": round(float((stacked[y] > OUT_OF_SCOPE_PROBABILITY).mean()), 4),
     }
 
 
