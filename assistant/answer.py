@@ -376,7 +376,7 @@ def _places(question: str) -> list[str]:
         word
         for match in _NAME_RUN.finditer(question.replace("’", "'"))
         if not match.group(1)
-        for word in re.split(r"[ ]", match.group(2))
+        for word in match.group(2).split(" ")
         if word in names
     ]
 

@@ -124,15 +124,19 @@ def unknown_names_message(names: list[str]) -> str:
     )
 
 
-# Words of greeting, thanks and small talk: a question made of nothing else asks nothing of the
-# documents ("Bonjour, ça va aujourd'hui ?", "merci !", "t'es qui ?").
-_SMALL_TALK_WORDS = frozenset(
-    """bonjour bonsoir salut coucou hello hey re allo allô merci beaucoup bcp mille fois ok okay d
-    accord daccord super top génial genial parfait cool bien très tres bon bonne bonnes journée
-    journee soirée soiree nuit week end weekend au revoir à a plus bientôt bientot tard ciao bye ça
-    ca va vas allez aller comment tu t te toi vous es êtes etes est sont qui c ce bot robot
-    assistant assistante là la aujourd hui oui non madame monsieur tout tous le monde s il plaît
-    plait svp stp""".split()
+# Words of greeting, thanks and small talk: a question made of nothing else, with one of the first
+# line at least, asks nothing of the documents ("Bonjour, ça va aujourd'hui ?", "merci !", "t'es qui
+# ?"); "c'est qui ?" alone may follow a question, and is not small talk.
+_SMALL_TALK_CORE = frozenset(
+    """bonjour bonsoir salut coucou hello hey allo allô merci revoir ciao bye va vas tu t toi vous es
+    êtes etes bot robot assistant assistante ok okay accord daccord super top génial genial parfait
+    cool""".split()
+)
+_SMALL_TALK_WORDS = _SMALL_TALK_CORE | frozenset(
+    """re beaucoup bcp mille fois d bien très tres bon bonne bonnes journée journee soirée soiree
+    nuit week end weekend au à a plus bientôt bientot tard ça ca allez aller comment te est sont qui
+    c ce là la aujourd hui oui non madame monsieur tout tous le monde s il plaît plait svp
+    stp""".split()
 )
 SMALL_TALK = (
     "Je suis l'assistant du contrat de ville 2024-2030 de Flers Agglo : je réponds aux "
@@ -143,8 +147,8 @@ SMALL_TALK = (
 
 def is_small_talk(question: str) -> bool:
     """Whether ``question`` is only a greeting, thanks or small talk."""
-    words = re.findall(r"\w+", question.lower())
-    return bool(words) and all(word in _SMALL_TALK_WORDS for word in words)
+    words = set(re.findall(r"\w+", question.lower()))
+    return words <= _SMALL_TALK_WORDS and bool(words & _SMALL_TALK_CORE)
 
 
 class ScopeClassifier:

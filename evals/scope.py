@@ -99,7 +99,7 @@ def compare(x: np.ndarray, y: np.ndarray, text: np.ndarray, folds: int = FOLDS) 
         "out_of_scope_refused_by_text": round(float(by_text[y].mean()), 4),
         "out_of_scope_refused_by_both": round(float((stacked[y] > threshold).mean()), 4),
         "threshold_refusing_as_many_in_scope": round(threshold, 4),
-        # ...and at the threshold shipped (OUT_OF_SCOPE_PROBABILITY, which the dev split chose)
+        # ...and at the threshold shipped (OUT_OF_SCOPE_PROBABILITY)
         "in_scope_refused_at_shipped": round(float((stacked[~y] > OUT_OF_SCOPE_PROBABILITY).mean()), 4),
         "out_of_scope_refused_at_shipped": round(float((stacked[y] > OUT_OF_SCOPE_PROBABILITY).mean()), 4),
     }

@@ -203,7 +203,8 @@ def test_the_second_stage_refuses_more_when_the_evidence_tells_them_apart():
         ("qui es-tu ?", True),
         ("Bonjour, quels sont les axes du contrat ?", False),
         ("qui est le délégué du préfet ?", False),
-        ("c'est quoi ?", False),  # with a history, a follow-up
+        ("c'est quoi ?", False),  # with a history, follow-ups
+        ("c'est qui ?", False),
     ],
 )
 def test_small_talk_is_only_greetings_thanks_and_pleasantries(question, small_talk):
