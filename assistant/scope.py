@@ -4,7 +4,9 @@ A capitalised word that does not open a sentence is a name ("Eurovision", "Windo
 when neither the corpus nor the glossary knows it, the documents cannot answer a question about
 it (``unknown_names``).  The corpus knows a name when a passage holds it as written (accents,
 case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel") has the stem of
-"monter", which the documents use, but no passage says "Mont".
+"monter", which the documents use, but no passage says "Mont".  Nor can they define a term none of
+whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``).  Greetings and thanks
+alone get a word on what the assistant answers (``is_small_talk``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
@@ -38,6 +40,7 @@ from assistant.glossary import Glossary
 from assistant.learned import read_weights
 from assistant.lexical import LexicalIndex, fold, indexed_text, names_in, tokenize
 from assistant.records import Hit
+from assistant.synonyms import Synonyms
 from ingest.records import Passage
 
 if TYPE_CHECKING:
@@ -114,6 +117,31 @@ def _written(name: str, lexical: LexicalIndex, passages: Mapping[str, Passage]) 
         if pid in passages and pattern.search(fold(indexed_text(passages[pid])).lower()):
             return True
     return False
+
+
+# "c'est quoi un X ?", "que veut dire X ?" opening the question or a clause after ":" or ";":
+# the term asked about, up to the next punctuation ("X, c'est quoi exactement ?" is left out).
+_DEFINED_TERM = re.compile(
+    r"(?:^|[:;]\s*)(?:c'?est quoi|qu'?est[- ]ce que?|que veut dire|que signifie|ça veut dire|"
+    r"ca veut dire)\s+(?:(?:un|une|le|la|les|l'|des|du|de|d')\s*)?([^?,:;.!]+)",
+    re.IGNORECASE,
+)
+
+
+def undefined_term(
+    question: str, lexical: LexicalIndex, glossary: Glossary, synonyms: Synonyms
+) -> str | None:
+    """The term a definition question asks about ("c'est quoi un cumulonimbus ?") when none of
+    its words is known: in no passage (nor bridged to a corpus word), the glossary or the synonym
+    table.  The documents cannot define a term they never use."""
+    match = _DEFINED_TERM.search(question.replace("’", "'"))
+    if not match or not (tokens := tokenize(term := match.group(1).strip())):
+        return None
+    if any(glossary.lookup(word) is not None for word in re.findall(r"[\w-]+", term)):
+        return None
+    if any(lexical.document_frequency(t) or lexical.bridge(t) or synonyms.related(t) for t in tokens):
+        return None
+    return term
 
 
 def unknown_names_message(names: list[str]) -> str:

@@ -32,6 +32,7 @@ from assistant.scope import (
     Evidence,
     ScopeClassifier,
     is_small_talk,
+    undefined_term,
     unknown_names,
     unknown_names_message,
 )
@@ -194,6 +195,9 @@ class Assistant:
             index = engine.index
             if names := unknown_names(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message(names))
+            synonyms = engine.answerer.synonyms
+            if term := undefined_term(resolved, index.lexical, index.glossary, synonyms):
+                return refusal(question, hits, unknown_names_message([term]))
             if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
                 return refusal(question, hits)
         return resolved, hits

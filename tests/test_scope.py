@@ -20,8 +20,10 @@ from assistant.scope import (
     ScopeClassifier,
     is_small_talk,
     stack_features,
+    undefined_term,
     unknown_names,
 )
+from assistant.synonyms import default_synonyms
 from ingest.records import Passage
 from tests.conftest import close_to_gold, gold_words
 
@@ -58,6 +60,21 @@ def lexical() -> LexicalIndex:
 )
 def test_a_name_is_known_when_a_passage_holds_it_as_written(lexical, question, unknown):
     assert unknown_names(question, lexical, Glossary(), PASSAGES) == unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("c'est quoi un cumulonimbus ?", "cumulonimbus"),
+        ("Formation des nuages : que veut dire cumulonimbus, et va-t-il pleuvoir ?", "cumulonimbus"),
+        ("c'est quoi un projet ?", None),  # a word of the passages
+        ("c'est quoi le Copil ?", None),  # the glossary's
+        ("le cumulonimbus, c'est quoi exactement ?", None),  # the term before: not told apart
+    ],
+)
+def test_a_term_none_of_whose_words_the_documents_use_cannot_be_defined(lexical, question, term):
+    glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
+    assert undefined_term(question, lexical, glossary, default_synonyms()) == term
 
 
 def test_a_name_the_glossary_defines_is_known(lexical):

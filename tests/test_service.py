@@ -73,6 +73,12 @@ def test_a_name_the_documents_never_use_is_refused_by_name(assistant, question, 
     assert f"ne parlent pas de {name}" in answer.text
 
 
+def test_a_term_the_documents_never_use_is_not_defined(assistant):
+    answer = assistant.ask("c'est quoi un cumulonimbus ?")
+    assert answer.refused and not answer.citations
+    assert "ne parlent pas de « cumulonimbus »" in answer.text
+
+
 def test_a_name_the_documents_use_is_answered(assistant):
     check_grounded(assistant.ask("Quelles actions pour la Santé des habitants ?"))
 
