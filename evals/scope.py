@@ -44,7 +44,8 @@ FOLDS = 5
 
 @dataclass(frozen=True)
 class Example:
-    question: str  # as the classifier reads it: cleaned, the glossary's expansions added
+    text: str  # as written in the examples file, which the shipped classifier learns from
+    question: str  # as the classifier reads a question: cleaned, the glossary's expansions added
     outside: bool
     evidence: Evidence
 
@@ -58,18 +59,20 @@ def examples(assistant: Assistant, path: Path = SCOPE_QUESTIONS_FILE) -> list[Ex
             cleaned = normalise_query(question)
             hits = without_instructions(assistant.search(cleaned, ANSWER_DEPTH))
             evidence = Evidence.of(assistant.answerer, cleaned, hits)
-            found.append(Example(assistant.index.glossary.expand(cleaned), outside, evidence))
+            expanded = assistant.index.glossary.expand(cleaned)
+            found.append(Example(question, expanded, outside, evidence))
     order = np.random.default_rng(0).permutation(len(found))
     return [found[i] for i in order]
 
 
 def held_out_text_probabilities(found: list[Example], folds: int = FOLDS) -> np.ndarray:
-    """Each example's text probability from a classifier trained on the other folds."""
+    """Each example's text probability from a classifier trained on the other folds, as the
+    shipped one is (``ScopeClassifier.default``: on the examples as written)."""
     probabilities = np.zeros(len(found))
     for k in range(folds):
         train = [e for i, e in enumerate(found) if i % folds != k]
-        inside = [e.question for e in train if not e.outside]
-        classifier = ScopeClassifier(inside, [e.question for e in train if e.outside])
+        inside = [e.text for e in train if not e.outside]
+        classifier = ScopeClassifier(inside, [e.text for e in train if e.outside])
         for i in range(k, len(found), folds):
             probabilities[i] = classifier.text_probability(found[i].question)
     return probabilities

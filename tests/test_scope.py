@@ -197,6 +197,23 @@ def test_each_example_is_searched_and_its_evidence_measured(tmp_path):
     assert outside.outside and outside.evidence == Evidence(0.0, 0.0, 0.0, 0.0)  # nothing found
 
 
+def test_held_out_classifiers_learn_from_the_examples_as_written_as_the_shipped_one_does():
+    from evals import scope as fitting
+
+    nothing = Evidence(0.0, 0.0, 0.0, 0.0)
+    found = [
+        fitting.Example(text, f"{text} (expansion)", outside, nothing)
+        for i in range(10)
+        for text, outside in ((f"le contrat de ville {i} ?", False), (f"une recette de crêpes {i} ?", True))
+    ]
+    probabilities = fitting.held_out_text_probabilities(found)
+    assert all(p > 0.5 for p, e in zip(probabilities, found) if e.outside)
+    assert all(p < 0.5 for p, e in zip(probabilities, found) if not e.outside)
+    # Trained on ``text`` and read on ``question``: with every text alike, nothing is told apart.
+    blind = [fitting.Example("une question ?", e.question, e.outside, nothing) for e in found]
+    assert len({round(p, 6) for p in fitting.held_out_text_probabilities(blind)}) == 1
+
+
 def test_the_second_stage_refuses_more_when_the_evidence_tells_them_apart():
     import numpy as np
 
