@@ -143,15 +143,37 @@ class ExtractiveAnswerer:
         self.synonyms = default_synonyms()
         self.policy = policy
         self._scored = lru_cache(maxsize=16)(self._score_units)
+        self._acronym_forms: list[tuple[frozenset[str], frozenset[str]]] | None = None
 
     def _concepts(self, question: str, related: bool = True) -> list[_Concept]:
         """One concept per question token, weighted by its rarity in the corpus."""
         concepts = []
         related = self.synonyms.related_in(question, self.lexical) if related else {}
-        for token in dict.fromkeys(tokenize(question)):
+        tokens = list(dict.fromkeys(tokenize(question)))
+        short = self._short_forms(set(tokens))
+        for token in tokens:
             matches = frozenset({token, *self.lexical.bridge(token)}) | related.get(token, frozenset())
+            matches |= short.get(token, frozenset())
             concepts.append(_Concept(self.lexical.idf(token), matches, self._long_form(token)))
         return concepts
+
+    def _short_forms(self, tokens: set[str]) -> dict[str, frozenset[str]]:
+        """For the question's tokens that spell out most of an acronym's expansion ("quartiers
+        prioritaires"), the acronym's tokens ("qpv"): a unit naming the QPV covers them."""
+        found: dict[str, set[str]] = {}
+        for long_form, short in self._acronyms():
+            if _spells_out(long_form, tokens):
+                for token in long_form & tokens:
+                    found.setdefault(token, set()).update(short)
+        return {token: frozenset(short) for token, short in found.items()}
+
+    def _acronyms(self) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """(expansion tokens, acronym tokens) of the glossary's acronyms of two words or more."""
+        if self._acronym_forms is None:
+            forms = ((frozenset(tokenize(e.expansion)), frozenset(tokenize(e.term))) for e in self.glossary.entries()
+                     if e.is_acronym)
+            self._acronym_forms = [(long, short) for long, short in forms if len(long) >= 2 and short]
+        return self._acronym_forms
 
     def _long_form(self, token: str) -> frozenset[str]:
         """The tokens of an acronym's expansion in the glossary ("pre": "programme de réussite

@@ -136,6 +136,14 @@ def test_a_figure_of_a_place_is_not_the_figure_of_another_place():
         assert "1 400 habitants" in answerer.answer(question, found).sentences[0].text
 
 
+def test_an_acronym_in_the_passage_covers_its_expansion_in_the_question(answerer):
+    iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
+    question = "et les salariés de l'insertion par l'activité économique ?"
+    assert answerer.coverage(question, [Hit(1, iae, 1.0)], synonyms=False) == 1.0
+    # Most of the expansion must be asked: "l'activité" alone is not the IAE.
+    assert answerer.coverage("et les salariés en activité ?", [Hit(1, iae, 1.0)], synonyms=False) < 1.0
+
+
 def test_paraphrase_through_synonyms(answerer):
     answer = answerer.answer("comment aider les familles à mieux manger ?", hits("asv", "pre"))
     assert_grounded(answer)
