@@ -170,8 +170,11 @@ class ExtractiveAnswerer:
     def _acronyms(self) -> list[tuple[frozenset[str], frozenset[str]]]:
         """(expansion tokens, acronym tokens) of the glossary's acronyms of two words or more."""
         if self._acronym_forms is None:
-            forms = ((frozenset(tokenize(e.expansion)), frozenset(tokenize(e.term))) for e in self.glossary.entries()
-                     if e.is_acronym)
+            forms = [
+                (frozenset(tokenize(entry.expansion)), frozenset(tokenize(entry.term)))
+                for entry in self.glossary.entries()
+                if entry.is_acronym
+            ]
             self._acronym_forms = [(long, short) for long, short in forms if len(long) >= 2 and short]
         return self._acronym_forms
 
@@ -275,12 +278,12 @@ class ExtractiveAnswerer:
             units = [u for u in units if _PERSON_NAME.search(u.text)]
         if _MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
-        asks_date = _asks_date(question)
-        if asks_date or _FIGURE_QUESTION.search(question):
+        asks_date, asks_figure = _asks_date(question), bool(_FIGURE_QUESTION.search(question))
+        if asks_date or asks_figure:
             units = self._naming(question, units)
         if asks_date:
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
-        elif _FIGURE_QUESTION.search(question):
+        elif asks_figure:
             measured = _measured_words(question)
             counted = [self._forms(w) for w in _COUNTED.findall(question)]
             units = [
@@ -300,9 +303,13 @@ class ExtractiveAnswerer:
         asked = [{token, *self.synonyms.related(token)} for token in self._place_tokens(question)]
         if not asked:
             return list(units)
+        before: dict[tuple[str, int], str] = {}  # (passage id, unit start) -> the unit before it
+        for hit in {unit.hit.passage.id: unit.hit for unit in units}.values():
+            for unit, previous in _with_previous(hit):
+                before[hit.passage.id, unit.start] = previous.text if previous else ""
         kept = []
         for unit in units:
-            named = self._place_tokens(_previous_in_block(unit) + " " + unit.text)
+            named = self._place_tokens(before[unit.hit.passage.id, unit.start] + " " + unit.text)
             if not named or all(forms & named for forms in asked):
                 kept.append(unit)
         return kept
@@ -403,16 +410,6 @@ def _places(question: str) -> list[str]:
     ]
 
 
-def _previous_in_block(unit: Unit) -> str:
-    """The text of the unit before ``unit`` in the same block of its passage ("" if none)."""
-    previous = ""
-    for other in units_of(unit.hit):
-        if other.start >= unit.start:
-            break
-        previous = other.text if other.block == unit.block else ""
-    return previous
-
-
 def _asks_date(question: str) -> bool:
     """Whether the question asks for a date (its "quand" not merely a clause of time)."""
     return bool(_DATE_QUESTION.search(_WHEN_CLAUSE.sub("", question)))
@@ -480,13 +477,17 @@ def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]
     the unit before it in the same block."""
     for hit in hits:
         heading = set(tokenize(" ".join(hit.passage.section)))
-        previous: Unit | None = None
-        for unit in units_of(hit):
-            context = set(heading)
-            if previous is not None and previous.block == unit.block:
-                context |= set(tokenize(previous.text))
+        for unit, previous in _with_previous(hit):
+            context = heading | set(tokenize(previous.text)) if previous else set(heading)
             yield unit, set(tokenize(unit.text)), context
-            previous = unit
+
+
+def _with_previous(hit: Hit) -> Iterator[tuple[Unit, Unit | None]]:
+    """Each unit of the hit's passage with the unit before it in the same block (None first)."""
+    previous: Unit | None = None
+    for unit in units_of(hit):
+        yield unit, previous if previous is not None and previous.block == unit.block else None
+        previous = unit
 
 
 def _answers_like(unit: Unit) -> bool:

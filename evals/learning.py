@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def learn_main(
 
     assistant = Assistant.from_settings(Settings.load())
     if not assistant.index.passages:
-        print("aucun document indexé : lancez d'abord « quartiers ingest ».")
+        print("aucun document indexé : lancez d'abord « quartiers ingest ».", file=sys.stderr)
         return 1
     learned = learn(assistant) | {"command": f"{prog} --write"}
     text = json.dumps(learned, indent=2, ensure_ascii=False)
