@@ -5,7 +5,9 @@ when neither the corpus nor the glossary knows it, the documents cannot answer a
 it (``unknown_names``).  The corpus knows a name when a passage holds it as written (accents,
 case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel") has the stem of
 "monter", which the documents use, but no passage says "Mont".  Nor can they define a term none of
-whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``).  Greetings and thanks
+whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``), nor speak of words a
+question quotes that they never write ("que veut dire « avoir quartier libre » ?",
+``unknown_quotation``).  Greetings and thanks
 alone get a word on what the assistant answers (``is_small_talk``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
@@ -144,6 +146,39 @@ def undefined_term(
     if any(lexical.document_frequency(t) or lexical.bridge(t) or synonyms.related(t) for t in tokens):
         return None
     return term
+
+
+# Words a question quotes: « ... », "..." or “...”.
+_QUOTATION = re.compile(r"«\s*([^»]+?)\s*»|\"([^\"]+)\"|“([^”]+)”")
+
+
+def unknown_quotation(
+    question: str, lexical: LexicalIndex, glossary: Glossary, passages: Mapping[str, Passage]
+) -> str | None:
+    """The first words ``question`` quotes ("l'expression « avoir quartier libre »", "la chanson
+    « Alors on danse »") that the glossary does not define and no passage holds, their index
+    tokens in a row.  Quoting asks about those very words; the documents cannot speak of words
+    they never write."""
+    for match in _QUOTATION.finditer(question):
+        quoted = next(group for group in match.groups() if group)
+        if glossary.lookup(quoted) is not None or not (tokens := tokenize(quoted)):
+            continue
+        if not _holds_in_a_row(tokens, quoted, lexical, passages):
+            return quoted
+    return None
+
+
+def _holds_in_a_row(
+    tokens: list[str], text: str, lexical: LexicalIndex, passages: Mapping[str, Passage]
+) -> bool:
+    """Whether one of the passages the lexical index finds for ``text`` holds ``tokens`` in a row."""
+    for pid, _ in lexical.search(text, NAME_DEPTH):
+        if pid not in passages:
+            continue
+        stream = tokenize(indexed_text(passages[pid]))
+        if any(stream[i : i + len(tokens)] == tokens for i in range(len(stream) - len(tokens) + 1)):
+            return True
+    return False
 
 
 def unknown_names_message(names: list[str]) -> str:

@@ -35,6 +35,7 @@ from assistant.scope import (
     undefined_term,
     unknown_names,
     unknown_names_message,
+    unknown_quotation,
 )
 from ingest.config import Settings
 from ingest.embed import QueryCache
@@ -198,6 +199,8 @@ class Assistant:
             synonyms = engine.answerer.synonyms
             if term := undefined_term(resolved, index.lexical, index.glossary, synonyms):
                 return refusal(question, hits, unknown_names_message([term]))
+            if quoted := unknown_quotation(resolved, index.lexical, index.glossary, index.passages):
+                return refusal(question, hits, unknown_names_message([quoted]))
             if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
                 return refusal(question, hits)
         return resolved, hits

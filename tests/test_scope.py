@@ -22,6 +22,7 @@ from assistant.scope import (
     stack_features,
     undefined_term,
     unknown_names,
+    unknown_quotation,
 )
 from assistant.synonyms import default_synonyms
 from ingest.records import Passage
@@ -75,6 +76,28 @@ def test_a_name_is_known_when_a_passage_holds_it_as_written(lexical, question, u
 def test_a_term_none_of_whose_words_the_documents_use_cannot_be_defined(lexical, question, term):
     glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
     assert undefined_term(question, lexical, glossary, default_synonyms()) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("Que veut dire l'expression « avoir quartier libre » ?", "avoir quartier libre"),
+        ('C\'est qui le chanteur de "Alors on danse" ?', "Alors on danse"),
+        ("D'où vient “monter sur ses grands chevaux” ?", "monter sur ses grands chevaux"),
+        # Each word is in the passage, not in a row.
+        ("Que veut dire « projets des jeunes » ?", "projets des jeunes"),
+        ("Que veut dire « monter leurs projets » ?", None),  # in a row, stop words aside
+        ("Que veut dire « Jeune » ici ?", None),  # "jeunes", a plural aside
+        ("Que veut dire « Copil » ?", None),  # the glossary's
+        ("Que veut dire « de la » ?", None),  # nothing but stop words: nothing to look for
+        ("Que font les jeunes ?", None),  # nothing quoted
+    ],
+)
+def test_words_a_question_quotes_are_known_when_a_passage_holds_them_in_a_row(
+    lexical, question, quoted
+):
+    glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
+    assert unknown_quotation(question, lexical, glossary, PASSAGES) == quoted
 
 
 def test_a_name_the_glossary_defines_is_known(lexical):

@@ -79,6 +79,18 @@ def test_a_term_the_documents_never_use_is_not_defined(assistant):
     assert "ne parlent pas de « cumulonimbus »" in answer.text
 
 
+def test_words_the_documents_never_write_are_not_explained(assistant):
+    answer = assistant.ask("Que veut dire l'expression « avoir quartier libre » ?")
+    assert answer.refused and not answer.citations
+    assert "ne parlent pas de « avoir quartier libre »" in answer.text
+
+
+def test_words_the_documents_write_are_explained(assistant):
+    answer = assistant.ask("Quelles actions pour « aller vers les habitants » ?")
+    check_grounded(answer)
+    assert any("Aller vers les habitants" in c.passage.text for c in answer.citations)
+
+
 def test_a_name_the_documents_use_is_answered(assistant):
     check_grounded(assistant.ask("Quelles actions pour la Santé des habitants ?"))
 
