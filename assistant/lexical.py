@@ -35,7 +35,7 @@ import Stemmer
 from ingest.records import Passage
 
 FORMAT_VERSION = 2  # 2: the section path is indexed with the text
-TOKENIZER_VERSION = "fr-snowball-2"  # bump when tokenize() changes: saved indexes become stale
+TOKENIZER_VERSION = "fr-snowball-3"  # bump when tokenize() changes: saved indexes become stale
 META_FILE = "lexical.json"
 IDS_FILE = "ids.json"
 BM25_DIR = "bm25"
@@ -100,9 +100,14 @@ def _stem(lower: str) -> str:
     return _restem(_stemmer.stemWord(lower))
 
 
+# Abbreviations written as words: "St Sauveur" is "Saint-Sauveur", in the documents as in questions.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
 def _index_token(word: str) -> str | None:
     """The index token for one raw (folded, case-kept) word; None: dropped; _ACRONYM_STOP: ask."""
     lower = word.lower()
+    lower = _ABBREVIATIONS.get(lower, lower)
     if lower.isdigit():
         return lower
     if len(lower) < 2:

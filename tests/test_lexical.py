@@ -89,6 +89,11 @@ def test_a_numeric_date_is_found_by_its_month_name():
     assert tokenize("en 31/13/2023") == ["31", "13", "2023"]  # not a date: no month added
 
 
+def test_saint_written_short_is_saint():
+    assert tokenize("St Sauveur") == tokenize("Saint-Sauveur") == ["saint", "sauveur"]
+    assert tokenize("Ste-Anne") == tokenize("sainte Anne") == ["saint", "anne"]
+
+
 def test_pres_does_not_collide_with_pre():
     assert tokenize("près de l'école") == tokenize("école")
 
