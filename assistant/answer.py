@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, names_in, tokenize
+from assistant.lexical import LexicalIndex, fold, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
 
@@ -397,14 +397,22 @@ _CAPITALISED = r"[A-ZÀ-Þ](?![A-ZÀ-Þ\d]*\b)[\w-]*"
 _NAME_RUN = re.compile(rf"(?:\b(l'|le |la |les |du |des |au |aux ))?({_CAPITALISED}(?: {_CAPITALISED})*)")
 
 
+# Common nouns that head the name of a body: "délibération en Conseil Communautaire".
+_BODY_HEADS = frozenset(
+    "agence assemblee association atelier caisse centre comite commission communaute conseil "
+    "direction federation fondation maison ministere mission office point prefecture service".split()
+)
+
+
 def _places(question: str) -> list[str]:
     """The names of ``question`` (``assistant.lexical.names_in``) that name a place: not after
-    an article, which names a body ("l'État", "la Région", "l'Atelier Santé Ville")."""
+    an article, nor headed by a common noun, which name a body ("l'État", "la Région",
+    "l'Atelier Santé Ville", "en Conseil Communautaire")."""
     names = set(names_in(question))
     return [
         word
         for match in _NAME_RUN.finditer(question.replace("’", "'"))
-        if not match.group(1)
+        if not match.group(1) and fold(match.group(2).split(" ")[0]).lower() not in _BODY_HEADS
         for word in match.group(2).split(" ")
         if word in names
     ]

@@ -136,6 +136,21 @@ def test_a_figure_of_a_place_is_not_the_figure_of_another_place():
         assert "1 400 habitants" in answerer.answer(question, found).sentences[0].text
 
 
+def test_a_body_named_by_a_common_noun_is_not_another_place():
+    synthese = passage(
+        "synthese",
+        "La synthèse de la concertation a été restituée le 25 novembre 2021 et votée en Conseil Communautaire.",
+    )
+    argentan = passage("argentan", "La synthèse de la concertation a été restituée à Argentan le 3 mai 2022.")
+    index = LexicalIndex.build([*PASSAGES, synthese, argentan])
+    answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
+    question = "quand la synthèse de la concertation de Saint-Michel a été restituée ?"
+    answer = answerer.answer(question, [Hit(1, synthese, 1.0)])
+    assert_grounded(answer)
+    assert "25 novembre 2021" in answer.sentences[0].text
+    assert answerer.answer(question, [Hit(1, argentan, 1.0)]).refused
+
+
 def test_an_acronym_in_the_passage_covers_its_expansion_in_the_question(answerer):
     iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
     question = "et les salariés de l'insertion par l'activité économique ?"
