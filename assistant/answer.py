@@ -59,6 +59,11 @@ _PERSON_QUESTION = re.compile(
     r"chef|cheffe|élu|élue|adjoint|adjointe|coordinateur|coordinatrice|sous-préfet|sous-préfète)\b",
     re.IGNORECASE,
 )
+# "quels quartiers ... ?": the answer names them.
+_PLACE_QUESTION = re.compile(
+    r"\bquel(le)?s? (sont )?(les )?(quartiers?|qpv|communes?)\b",
+    re.IGNORECASE,
+)
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
 _DEFINITION_QUESTION = re.compile(
     r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
@@ -269,13 +274,15 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a
-        person's name, a date or a figure.  A figure must also be *of* what is asked: "quel est
+        person's name, a place's name, a date or a figure.  A figure must also be *of* what is asked: "quel est
         le budget" needs "budget" near it."""
         question = question.replace("’", "'")
         if _TIME_QUESTION.search(question):
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
         if _PERSON_QUESTION.search(question):
             units = [u for u in units if _PERSON_NAME.search(u.text)]
+        if _PLACE_QUESTION.search(question):
+            units = [u for u in units if self._place_tokens(u.text)]
         if _MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
         asks_date, asks_figure = _asks_date(question), bool(_FIGURE_QUESTION.search(question))
@@ -394,13 +401,19 @@ _COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
 
 # A run of capitalised words (acronyms aside) and the article before it, if any.
 _CAPITALISED = r"[A-ZÀ-Þ](?![A-ZÀ-Þ\d]*\b)[\w-]*"
-_NAME_RUN = re.compile(rf"(?:\b(l'|le |la |les |du |des |au |aux ))?({_CAPITALISED}(?: {_CAPITALISED})*)")
+# ... joined by "de", as in "Contrat Local de Santé", "Conseil Départemental de l'Orne".
+_NAME_RUN = re.compile(
+    rf"(?:\b((?i:l'|le |la |les |du |des |au |aux )))?"
+    rf"({_CAPITALISED}(?:(?: | de | des | du | de la | de l'| d'){_CAPITALISED})*)"
+)
 
 
-# Common nouns that head the name of a body: "délibération en Conseil Communautaire".
+# Common nouns that head the name of a body or a programme: "délibération en Conseil
+# Communautaire", "le diagnostic du Contrat Local de Santé".
 _BODY_HEADS = frozenset(
-    "agence assemblee association atelier caisse centre comite commission communaute conseil "
-    "direction federation fondation maison ministere mission office point prefecture service".split()
+    "agence analyse assemblee association atelier caisse centre cite comite commission communaute "
+    "conseil contrat direction dispositif federation fondation maison ministere mission office plan "
+    "point politique prefecture programme projet reseau service".split()
 )
 
 
@@ -409,13 +422,9 @@ def _places(question: str) -> list[str]:
     an article, nor headed by a common noun, which name a body ("l'État", "la Région",
     "l'Atelier Santé Ville", "en Conseil Communautaire")."""
     names = set(names_in(question))
-    return [
-        word
-        for match in _NAME_RUN.finditer(question.replace("’", "'"))
-        if not match.group(1) and fold(match.group(2).split(" ")[0]).lower() not in _BODY_HEADS
-        for word in match.group(2).split(" ")
-        if word in names
-    ]
+    runs = [re.split(r"[ ']", match.group(2)) for match in _NAME_RUN.finditer(question.replace("’", "'"))
+            if not match.group(1)]
+    return [word for run in runs if fold(run[0]).lower() not in _BODY_HEADS for word in run if word in names]
 
 
 def _asks_date(question: str) -> bool:

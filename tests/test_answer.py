@@ -149,6 +149,23 @@ def test_a_body_named_by_a_common_noun_is_not_another_place():
     assert_grounded(answer)
     assert "25 novembre 2021" in answer.sentences[0].text
     assert answerer.answer(question, [Hit(1, argentan, 1.0)]).refused
+    # Names joined by "de" after a body's head, and a capitalised article, name no place either.
+    cls = passage("cls", "Le Contrat Local de Santé a été signé le 12 mars 2021.")
+    answer = answerer.answer("quand le contrat local de santé de Saint-Michel a été signé ?", [Hit(1, cls, 1.0)])
+    assert "12 mars 2021" in answer.sentences[0].text
+
+
+def test_which_neighbourhoods_is_answered_by_a_sentence_naming_them():
+    qpv = passage(
+        "qpv",
+        "Le quartier est prioritaire au titre de la politique de la ville.\n\n"
+        "Les deux quartiers prioritaires de Flers (Bellevue et Pont-Féron) concentrent la précarité.",
+    )
+    index = LexicalIndex.build([*PASSAGES, qpv])
+    answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
+    answer = answerer.answer("quels sont les quartiers prioritaires ?", [Hit(1, qpv, 1.0)])
+    assert_grounded(answer)
+    assert "Bellevue et Pont-Féron" in answer.sentences[0].text
 
 
 def test_an_acronym_in_the_passage_covers_its_expansion_in_the_question(answerer):
