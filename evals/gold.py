@@ -28,7 +28,11 @@ of a figure, small talk, the third batch of scope examples).  ``evals/gold/refus
 (``fo..`` and ``fi..``) was written the same way by a session that read only the corpus, and
 kept unread until its first measurement (57 of its 60 out-of-scope questions refused).  Then one
 rule was written after reading it (``assistant.scope.undefined_term``), and the scope threshold
-was chosen again, on the dev split, with this set's figures known.
+was chosen again, on the dev split, with this set's figures known.  ``evals/gold/refusals4.jsonl``
+(``go..`` and ``gi..``) was written the same way; the examples and attached questions sharing
+half their words with one of its questions were removed, unread, and the weights learned again
+before its first measurement (56 of 60 out-of-scope questions refused, 1 of 40 familiar ones).
+It was read after that measurement, and informed one change: "St" is "Saint" in the index tokens.
 """
 
 from __future__ import annotations

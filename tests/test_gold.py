@@ -81,7 +81,9 @@ def test_every_evidence_occurs_in_the_cleaned_corpus(gold, clean_text):
     assert not missing, f"evidence not in the cleaned corpus: {missing}"
 
 
-@pytest.mark.parametrize("name", ["refusals.jsonl", "refusals2.jsonl", "refusals3.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["refusals.jsonl", "refusals2.jsonl", "refusals3.jsonl", "refusals4.jsonl"]
+)
 def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
     questions = load_gold(ROOT / "evals" / "gold" / name)
     assert Counter(q.type for q in questions)["out_of_scope"] == 60 and len(questions) == 100
