@@ -274,8 +274,8 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a
-        person's name, a place's name, a date or a figure.  A figure must also be *of* what is asked: "quel est
-        le budget" needs "budget" near it."""
+        person's name, a place's name, a date or a figure.  A figure must also be *of* what is
+        asked: "quel est le budget" needs "budget" near it."""
         question = question.replace("’", "'")
         if _TIME_QUESTION.search(question):
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
@@ -422,9 +422,14 @@ def _places(question: str) -> list[str]:
     an article, nor headed by a common noun, which name a body ("l'État", "la Région",
     "l'Atelier Santé Ville", "en Conseil Communautaire")."""
     names = set(names_in(question))
-    runs = [re.split(r"[ ']", match.group(2)) for match in _NAME_RUN.finditer(question.replace("’", "'"))
-            if not match.group(1)]
-    return [word for run in runs if fold(run[0]).lower() not in _BODY_HEADS for word in run if word in names]
+    runs = [
+        re.split(r"[ ']", match.group(2))
+        for match in _NAME_RUN.finditer(question.replace("’", "'"))
+        if not match.group(1)
+    ]
+    return [
+        word for run in runs if fold(run[0]).lower() not in _BODY_HEADS for word in run if word in names
+    ]
 
 
 def _asks_date(question: str) -> bool:

@@ -139,9 +139,12 @@ def test_a_figure_of_a_place_is_not_the_figure_of_another_place():
 def test_a_body_named_by_a_common_noun_is_not_another_place():
     synthese = passage(
         "synthese",
-        "La synthèse de la concertation a été restituée le 25 novembre 2021 et votée en Conseil Communautaire.",
+        "La synthèse de la concertation a été restituée le 25 novembre 2021 "
+        "et votée en Conseil Communautaire.",
     )
-    argentan = passage("argentan", "La synthèse de la concertation a été restituée à Argentan le 3 mai 2022.")
+    argentan = passage(
+        "argentan", "La synthèse de la concertation a été restituée à Argentan le 3 mai 2022."
+    )
     index = LexicalIndex.build([*PASSAGES, synthese, argentan])
     answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
     question = "quand la synthèse de la concertation de Saint-Michel a été restituée ?"
@@ -151,7 +154,8 @@ def test_a_body_named_by_a_common_noun_is_not_another_place():
     assert answerer.answer(question, [Hit(1, argentan, 1.0)]).refused
     # Names joined by "de" after a body's head, and a capitalised article, name no place either.
     cls = passage("cls", "Le Contrat Local de Santé a été signé le 12 mars 2021.")
-    answer = answerer.answer("quand le contrat local de santé de Saint-Michel a été signé ?", [Hit(1, cls, 1.0)])
+    question = "quand le contrat local de santé de Saint-Michel a été signé ?"
+    answer = answerer.answer(question, [Hit(1, cls, 1.0)])
     assert "12 mars 2021" in answer.sentences[0].text
 
 
@@ -159,7 +163,8 @@ def test_which_neighbourhoods_is_answered_by_a_sentence_naming_them():
     qpv = passage(
         "qpv",
         "Le quartier est prioritaire au titre de la politique de la ville.\n\n"
-        "Les deux quartiers prioritaires de Flers (Bellevue et Pont-Féron) concentrent la précarité.",
+        "Les deux quartiers prioritaires de Flers (Bellevue et Pont-Féron) concentrent la "
+        "précarité.",
     )
     index = LexicalIndex.build([*PASSAGES, qpv])
     answerer = ExtractiveAnswerer(index, Glossary.load(), AnswerPolicy(min_coverage=0.1))
