@@ -35,7 +35,7 @@ from assistant.lexical import fold, tokenize
 from assistant.records import Hit
 from ingest.records import Passage
 
-DEFAULT_MIN_SUPPORT = 0.8  # calibrated in tests/test_grounding.py (see test_calibration)
+DEFAULT_MIN_SUPPORT = 0.83  # calibrated in tests/test_grounding.py (see test_calibration)
 
 _MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]", re.IGNORECASE)
 _MARKERS = r"(?:\s*\[\s*(?:[Pp]assages?\s*)?\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+"
