@@ -7,8 +7,8 @@ case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel")
 "monter", which the documents use, but no passage says "Mont".  Nor can they define a term none of
 whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``), nor speak of words a
 question quotes that they never write ("que veut dire « avoir quartier libre » ?",
-``unknown_quotation``).  Greetings and thanks
-alone get a word on what the assistant answers (``is_small_talk``).
+``unknown_quotation``).  Greetings and thanks alone get a word on what the assistant answers
+(``is_small_talk``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
