@@ -33,6 +33,11 @@ was chosen again, on the dev split, with this set's figures known.  ``evals/gold
 half their words with one of its questions were removed, unread, and the weights learned again
 before its first measurement (56 of 60 out-of-scope questions refused, 1 of 40 familiar ones).
 It was read after that measurement, and informed one change: "St" is "Saint" in the index tokens.
+Quoted words the documents never write (``assistant.scope.unknown_quotation``) were prompted by
+questions of ``refusals`` and ``refusals3``, both read by then.
+``evals/gold/refusals5.jsonl`` (``ho..`` and ``hi..``) was written and screened the same way, and
+measured once the weights were learned again (58 of 60 out-of-scope questions refused, 1 of 40
+familiar ones).  Its questions are still unread: keep them so, to measure later changes.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def test_every_evidence_occurs_in_the_cleaned_corpus(gold, clean_text):
 
 
 @pytest.mark.parametrize(
-    "name", ["refusals.jsonl", "refusals2.jsonl", "refusals3.jsonl", "refusals4.jsonl"]
+    "name",
+    ["refusals.jsonl", "refusals2.jsonl", "refusals3.jsonl", "refusals4.jsonl", "refusals5.jsonl"],
 )
 def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
     questions = load_gold(ROOT / "evals" / "gold" / name)
