@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -117,10 +117,16 @@ def _written(name: str, lexical: LexicalIndex, passages: Mapping[str, Passage]) 
     accents, case and a final s or x aside ("États" is written "État")."""
     word = re.sub(r"[sx]$", "", fold(name).lower())
     pattern = re.compile(rf"(?<!\w){re.escape(word)}[sx]?(?!\w)")
-    for pid, _ in lexical.search(name, NAME_DEPTH):
-        if pid in passages and pattern.search(fold(indexed_text(passages[pid])).lower()):
-            return True
-    return False
+    return any(pattern.search(fold(text).lower()) for text in _found_texts(name, lexical, passages))
+
+
+def _found_texts(
+    text: str, lexical: LexicalIndex, passages: Mapping[str, Passage]
+) -> Iterator[str]:
+    """The indexed text of the passages the lexical index finds first for ``text``."""
+    for pid, _ in lexical.search(text, NAME_DEPTH):
+        if pid in passages:
+            yield indexed_text(passages[pid])
 
 
 # "c'est quoi un X ?", "que veut dire X ?" opening the question or a clause after ":" or ";":
@@ -172,10 +178,8 @@ def _holds_in_a_row(
     tokens: list[str], text: str, lexical: LexicalIndex, passages: Mapping[str, Passage]
 ) -> bool:
     """Whether one of the passages the lexical index finds for ``text`` holds ``tokens`` in a row."""
-    for pid, _ in lexical.search(text, NAME_DEPTH):
-        if pid not in passages:
-            continue
-        stream = tokenize(indexed_text(passages[pid]))
+    for found in _found_texts(text, lexical, passages):
+        stream = tokenize(found)
         if any(stream[i : i + len(tokens)] == tokens for i in range(len(stream) - len(tokens) + 1)):
             return True
     return False
