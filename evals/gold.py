@@ -14,7 +14,9 @@ were removed.
 to the question when it contains any of them. An empty list means the documents do not answer the
 question (the assistant must refuse). ``history`` holds the previous questions of a conversation,
 oldest first, for a follow-up that is ambiguous on its own; its evidence is for the resolved
-question.
+question.  When the cleaning changes the text, evidence is rewritten to the new words of the same
+place: q003 quoted the slide of the axes transversaux as the OCR had interleaved its two columns,
+and quotes "Les défis des QPV" since the cleaner put them back.
 
 ``evals/gold/refusals.jsonl`` is a second set, for refusals, outside the splits (run it with
 ``quartiers eval --gold evals/gold/refusals.jsonl``): 60 everyday questions of other domains

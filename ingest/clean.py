@@ -2,7 +2,9 @@
 
 ``clean_text`` runs these passes, in order:
 
-1. Characters: line ends, control characters, curly apostrophes to ``'``, form feeds on a line.
+1. Characters: line ends, control characters, curly apostrophes to ``'``, form feeds on a line;
+   blocks of two columns that the OCR read row by row, listed in the data file with the point
+   where each row splits, put back one column after the other.
 2. Slides: in a text export a new slide starts after 3 blank lines or on a line led by one space
    (unless that line sits in a list: then it is an item that lost its bullet); a ``\\f`` break is
    emitted before it.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from ingest.records import CleanDocument, Document
 
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"  # 2: two-column blocks put back one column after the other
 PAGE_SEPARATOR = "\n\n\f\n\n"
 
 _DATA_FILE = Path(__file__).parent / "data" / "ocr_fixes.json"
@@ -108,7 +110,7 @@ class _Unit:
 
 def clean_text(raw: str, *, slide_breaks: bool = True) -> str:
     """Repair one page or file of text (conventions in the module docstring)."""
-    lines = _normalise(raw).split("\n")
+    lines = _unweave_columns(_normalise(raw)).split("\n")
     breaks, items = _slide_starts(lines) if slide_breaks else (set(), set())
     units = _assemble(_classify(lines, breaks, items))
     for unit in units:
@@ -157,6 +159,21 @@ def _freq(word: str) -> int:
 def _normalise(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
     return _CONTROL.sub("", text).translate(_APOSTROPHES)
+
+
+def _unweave_columns(text: str) -> str:
+    """The blocks of ``two_columns`` (data file) found in ``text`` as the OCR wrote them, row by
+    row, rewritten as their left column, a blank line and their right column.  A row is listed as
+    ``left | right``: nothing in the text tells where the left column ends ("v' La Lutte contre
+    les | développement économique")."""
+    for rows in _data()["two_columns"].values():
+        split = [tuple(part.strip() for part in row.split("|")) for row in rows]
+        woven = "\n".join(" ".join(part for part in row if part) for row in split)
+        if woven in text:
+            left = "\n".join(row[0] for row in split if row[0])
+            right = "\n".join(row[1] for row in split if row[1])
+            text = text.replace(woven, f"{left}\n\n{right}")
+    return text
 
 
 def _slide_starts(lines: list[str]) -> tuple[set[int], set[int]]:

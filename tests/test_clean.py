@@ -650,6 +650,57 @@ def test_seed_lines(raw: str, expected: str) -> None:
     assert clean_text(raw) == expected
 
 
+# The slide of the seed that the OCR read across its two columns, row by row, as in the seed.
+TWO_COLUMNS = """Demain, un contrat de ville structuré en 3 parties
+
+Des axes transversaux Les défis des QPV
+v La participation citoyenne v' Laréussite éducative et scolaire
+v' Le soutien a la parentalité et v Lasanté
+aux familles v' L'acceés a tous aux services
+v’ L'égalité femmes/hommes v L’emploi, 'insertion professionnelle et le
+v' La Lutte contre les développement économique
+discriminations. v Le cadre de vie et la transition écologique
+v' Latranquillité et la sécurité publique
+
+GOUVERNANCE : PILOTAGE, MISE EN OEUVRE ET SUIVI"""
+
+
+def test_a_listed_two_column_block_is_put_back_one_column_after_the_other() -> None:
+    assert clean_text(TWO_COLUMNS) == """Demain, un contrat de ville structuré en 3 parties
+
+Des axes transversaux
+
+- La participation citoyenne
+- Le soutien à la parentalité et aux familles
+- L'égalité femmes/hommes
+- La Lutte contre les discriminations.
+
+Les défis des QPV
+
+- La réussite éducative et scolaire
+- La santé
+- L'accès à tous aux services
+- L'emploi, l'insertion professionnelle et le développement économique
+- Le cadre de vie et la transition écologique
+- La tranquillité et la sécurité publique
+
+GOUVERNANCE : PILOTAGE, MISE EN OEUVRE ET SUIVI"""
+
+
+def test_a_two_column_block_not_listed_keeps_its_rows() -> None:
+    # One row changed: the block is no longer the one the data file lists, and nothing in the
+    # text tells where its rows split.  Its second column's bullets still start new items.
+    changed = TWO_COLUMNS.replace("v Lasanté", "v La santé publique")
+    cleaned = clean_text(changed)
+    assert "- La participation citoyenne - La réussite éducative et scolaire" in cleaned
+    assert "La Lutte contre les développement économique discriminations." in cleaned
+
+
+def test_the_seed_s_axes_and_challenges_are_two_lists(clean_seed: str) -> None:
+    assert "Des axes transversaux\n\n- La participation citoyenne\n- Le soutien" in clean_seed
+    assert "Les défis des QPV\n\n- La réussite éducative et scolaire\n- La santé\n" in clean_seed
+
+
 def test_cleaner_version_is_a_string() -> None:
     assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION
 
