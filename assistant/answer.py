@@ -350,7 +350,10 @@ class ExtractiveAnswerer:
             if u.hit is lead.hit and u.block == lead.block and u.is_item and u is not lead
         ]
         if not siblings and not lead.is_item:  # a lead-in sentence: its list follows in the passage
-            siblings = [u for u in units if u.hit is lead.hit and u.is_item and u.start > lead.start]
+            following = [u for u in units if u.hit is lead.hit and u.is_item and u.start > lead.start]
+            if following:  # ...the first list after it, not the next heading's
+                first = min(following, key=lambda u: u.start)
+                siblings = [u for u in following if u.block == first.block]
         # Items after the lead first: a lead item often introduces the ones below it.
         after = [u for u in siblings if u.start > lead.start]
         pool = after if len(after) >= 2 else siblings

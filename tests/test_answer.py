@@ -84,6 +84,21 @@ def test_list_question_gives_the_items_of_the_list(answerer):
     assert answer.text.splitlines()[0].endswith("[1]")
 
 
+def test_a_heading_s_list_ends_where_the_next_heading_begins(answerer):
+    # Two lists of one slide, each under its heading (as ingest/clean.py puts back its columns).
+    text = (
+        "Des axes transversaux\n\n- La participation citoyenne\n- Le soutien à la parentalité\n"
+        "- L'égalité femmes/hommes\n\nLes défis des QPV\n\n- La réussite éducative\n- La santé\n"
+        "- L'accès à tous aux services"
+    )
+    slide = passage("slide", text, ("Des axes transversaux",))
+    answer = answerer.answer("quels sont les axes transversaux ?", [Hit(1, slide, 1.0)])
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Des axes transversaux")
+    bullets = [s.text for s in answer.sentences if s.bullet]
+    assert bullets == ["La participation citoyenne", "Le soutien à la parentalité", "L'égalité femmes/hommes"]
+
+
 def test_figure_question_needs_the_figure_of_what_is_asked(answerer):
     text = "Le zonage du quartier a été étendu. Aujourd'hui le périmètre couvre près de 1 400 habitants."
     p = passage("zonage", text, ("La nouvelle géographie prioritaire",))
