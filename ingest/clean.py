@@ -167,12 +167,12 @@ def _unweave_columns(text: str) -> str:
     ``left | right``: nothing in the text tells where the left column ends ("v' La Lutte contre
     les | développement économique")."""
     for rows in _data()["two_columns"].values():
-        split = [tuple(part.strip() for part in row.split("|")) for row in rows]
+        split = [(left.strip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
         woven = "\n".join(" ".join(part for part in row if part) for row in split)
-        if woven in text:
+        if f"\n{woven}\n" in f"\n{text}\n":  # whole lines only
             left = "\n".join(row[0] for row in split if row[0])
             right = "\n".join(row[1] for row in split if row[1])
-            text = text.replace(woven, f"{left}\n\n{right}")
+            text = f"\n{text}\n".replace(f"\n{woven}\n", f"\n{left}\n\n{right}\n")[1:-1]
     return text
 
 

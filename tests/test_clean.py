@@ -694,6 +694,10 @@ def test_a_two_column_block_not_listed_keeps_its_rows() -> None:
     cleaned = clean_text(changed)
     assert "- La participation citoyenne - La réussite éducative et scolaire" in cleaned
     assert "La Lutte contre les développement économique discriminations." in cleaned
+    # Nor is a block whose first row is the end of a longer line: rows are whole lines.
+    rows = TWO_COLUMNS[TWO_COLUMNS.index("Des axes") :]
+    assert "- La participation citoyenne - La réussite" in clean_text(f"Voir : {rows}")
+    assert "- La participation citoyenne\n- Le soutien" in clean_text(rows)
 
 
 def test_the_seed_s_axes_and_challenges_are_two_lists(clean_seed: str) -> None:
