@@ -253,7 +253,10 @@ class ExtractiveAnswerer:
             best[pid] = max(best.get(pid, 0.0), unit.coverage)
         return best
 
-    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], focus: str = "") -> Answer:
+        """``focus``: what a follow-up adds to the question it completes (``question`` is then
+        "Et côté emploi ? (Quels leviers pour l'accès aux services ?)", ``focus`` "Et côté
+        emploi ?"): the lead holds one of its words when a unit that may lead does."""
         units = self.score_units(question, hits)
         # Whether to answer is weighed on coverage alone: the rank and the anchor hint choose
         # the lead among the units covering the question enough, never whether to answer.
@@ -261,7 +264,7 @@ class ExtractiveAnswerer:
         enough = [u for u in answering if u.coverage >= self.policy.min_coverage]
         if not enough:
             return refusal(question, hits)
-        lead = enough[0]
+        lead = self._focused(focus, enough)[0]
         chosen = [lead]
         wants_list = bool(_LIST_QUESTION.search(question))
         if lead.is_item or wants_list:
@@ -271,6 +274,13 @@ class ExtractiveAnswerer:
                 u for u in units[1:] if not _overlaps(u, chosen) and u.coverage >= self.policy.min_coverage
             ][: self.policy.max_prose - 1]
         return compose(question, chosen)
+
+    def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
+        """``units`` holding a word of ``focus``, or one the synonym table relates to it, first
+        (in their order); all of them as they are when none does."""
+        wanted = {word for token in tokenize(focus) for word in (token, *self.synonyms.related(token))}
+        held = [u for u in units if wanted & set(tokenize(u.text))]
+        return held + [u for u in units if u not in held] if held else units
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a

@@ -4,7 +4,9 @@ Without an LLM the rewrite is deterministic: a question that reads as a follow-u
 "et"/"mais", leans on a pronoun, or is too short to stand alone) is completed with the previous
 question, so that retrieval sees the topic and the new detail together.  When the follow-up names
 something ("Et à Saint-Michel ?"), its names replace those of the previous question ("combien
-d'habitants à Saint-Sauveur ?"): the user has moved on from them.
+d'habitants à Saint-Sauveur ?"): the user has moved on from them.  The extractive answer then
+leads with a unit holding a word of the follow-up itself when one may lead ("Et les axes
+transversaux ?" after "quels sont les défis des QPV ?": the axes, not the défis again).
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ class Assistant:
                 else:
                     yield item
         else:
-            final = engine.answerer.answer(*prepared)
+            final = engine.answerer.answer(*prepared, focus=_added(question, prepared[0]))
         yield replace(final, question=question, elapsed_ms=(time.perf_counter() - began) * 1000)
 
     def _prepare(
@@ -204,6 +204,13 @@ class Assistant:
             if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
                 return refusal(question, hits)
         return resolved, hits
+
+
+def _added(question: str, resolved: str) -> str:
+    """What a follow-up adds to the question it was completed with (see ``followup.resolve``):
+    the follow-up itself, or nothing for a question that stands alone."""
+    cleaned = normalise_query(question)
+    return cleaned if resolved != cleaned else ""
 
 
 def _looks_english(question: str) -> bool:

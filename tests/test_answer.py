@@ -99,6 +99,23 @@ def test_a_heading_s_list_ends_where_the_next_heading_begins(answerer):
     assert bullets == ["La participation citoyenne", "Le soutien à la parentalité", "L'égalité femmes/hommes"]
 
 
+def test_a_followup_s_own_words_choose_the_lead(answerer):
+    text = (
+        "Des axes transversaux\n\n- La participation citoyenne\n- L'égalité femmes/hommes\n\n"
+        "Les défis des QPV\n\n- La réussite éducative\n- La santé"
+    )
+    slide = [Hit(1, passage("slide", text, ("Des axes transversaux",)), 1.0)]
+    resolved = "Et les axes transversaux ? (quels sont les défis des QPV ?)"  # followup.resolve
+    unfocused = answerer.answer(resolved, slide)
+    assert unfocused.sentences[0].text.startswith("Les défis des QPV")  # the earlier question's words
+    answer = answerer.answer(resolved, slide, focus="Et les axes transversaux ?")
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Des axes transversaux")
+    assert [s.text for s in answer.sentences if s.bullet] == ["La participation citoyenne", "L'égalité femmes/hommes"]
+    # Words no unit holds change nothing.
+    assert answerer.answer(resolved, slide, focus="Et les pommes ?").text == unfocused.text
+
+
 def test_figure_question_needs_the_figure_of_what_is_asked(answerer):
     text = "Le zonage du quartier a été étendu. Aujourd'hui le périmètre couvre près de 1 400 habitants."
     p = passage("zonage", text, ("La nouvelle géographie prioritaire",))
