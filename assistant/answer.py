@@ -276,11 +276,10 @@ class ExtractiveAnswerer:
         return compose(question, chosen)
 
     def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
-        """``units`` holding a word of ``focus``, or one the synonym table relates to it, first
-        (in their order); all of them as they are when none does."""
+        """``units`` holding a word of ``focus``, or one the synonym table relates to it, first;
+        each group in its order."""
         wanted = {word for token in tokenize(focus) for word in (token, *self.synonyms.related(token))}
-        held = [u for u in units if wanted & set(tokenize(u.text))]
-        return held + [u for u in units if u not in held] if held else units
+        return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a
