@@ -279,6 +279,8 @@ class ExtractiveAnswerer:
         """``units`` holding a word of ``focus``, or one the synonym table relates to it, first;
         each group in its order."""
         wanted = {word for token in tokenize(focus) for word in (token, *self.synonyms.related(token))}
+        if not wanted:  # a question that stands alone: nothing to read in the units
+            return units
         return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:

@@ -155,19 +155,23 @@ class Assistant:
             final = prepared
         elif engine.llm is not None:
             final = None
-            for item in engine.llm.stream(*prepared):
+            resolved, hits, _ = prepared  # the LLM rewrote the follow-up itself
+            for item in engine.llm.stream(resolved, hits):
                 if isinstance(item, Answer):
                     final = item
                 else:
                     yield item
         else:
-            final = engine.answerer.answer(*prepared, focus=_added(question, prepared[0]))
+            resolved, hits, focus = prepared
+            final = engine.answerer.answer(resolved, hits, focus=focus)
         yield replace(final, question=question, elapsed_ms=(time.perf_counter() - began) * 1000)
 
     def _prepare(
         self, engine: _Engine, question: str, history: Sequence[str], filters: SearchFilter
-    ) -> Answer | tuple[str, list[Hit]]:
-        """A refusal for bad or out-of-scope input, else (resolved question, hits) to answer."""
+    ) -> Answer | tuple[str, list[Hit], str]:
+        """A refusal for bad or out-of-scope input, else (resolved question, hits, focus) to
+        answer; the focus is what a follow-up adds to the question it was completed with (the
+        follow-up itself), empty for a question that stands alone."""
         if len(question) > MAX_QUESTION_CHARS:
             return refusal(
                 question[:MAX_QUESTION_CHARS],
@@ -203,14 +207,7 @@ class Assistant:
                 return refusal(question, hits, unknown_names_message([quoted]))
             if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
                 return refusal(question, hits)
-        return resolved, hits
-
-
-def _added(question: str, resolved: str) -> str:
-    """What a follow-up adds to the question it was completed with (see ``followup.resolve``):
-    the follow-up itself, or nothing for a question that stands alone."""
-    cleaned = normalise_query(question)
-    return cleaned if resolved != cleaned else ""
+        return resolved, hits, cleaned if resolved != cleaned else ""
 
 
 def _looks_english(question: str) -> bool:

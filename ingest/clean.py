@@ -169,10 +169,11 @@ def _unweave_columns(text: str) -> str:
     for rows in _data()["two_columns"].values():
         split = [(left.strip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
         woven = "\n".join(" ".join(part for part in row if part) for row in split)
-        if f"\n{woven}\n" in f"\n{text}\n":  # whole lines only
+        padded = f"\n{text}\n"  # whole lines only
+        if f"\n{woven}\n" in padded:
             left = "\n".join(row[0] for row in split if row[0])
             right = "\n".join(row[1] for row in split if row[1])
-            text = f"\n{text}\n".replace(f"\n{woven}\n", f"\n{left}\n\n{right}\n")[1:-1]
+            text = padded.replace(f"\n{woven}\n", f"\n{left}\n\n{right}\n")[1:-1]
     return text
 
 
