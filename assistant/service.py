@@ -196,8 +196,9 @@ class Assistant:
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
         hits = without_instructions(self._search(engine, resolved, ANSWER_DEPTH, filters))
         evidence = Evidence.of(engine.answerer, resolved, hits)
-        if not evidence.strong:
-            index = engine.index
+        index = engine.index
+        expanded = index.glossary.expand(resolved)
+        if self.scope.needs_check(expanded, evidence):
             if names := unknown_names(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message(names))
             synonyms = engine.answerer.synonyms
@@ -205,7 +206,7 @@ class Assistant:
                 return refusal(question, hits, unknown_names_message([term]))
             if quoted := unknown_quotation(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message([quoted]))
-            if self.scope.is_out_of_scope(index.glossary.expand(resolved), evidence):
+            if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
         return resolved, hits, cleaned if resolved != cleaned else ""
 

@@ -11,7 +11,9 @@ the text probability's logit and the evidence.  No gold question is read.
 
 The figures compare, on held-out folds of the examples, the share of out-of-scope examples
 refused by the text alone (at ``TEXT_OUT_OF_SCOPE_PROBABILITY``) and by both stages with a
-threshold refusing as many in-scope examples, and both shares at the threshold shipped.
+threshold refusing as many in-scope examples, and both shares at the threshold shipped; then, of
+the examples a passage covers well, how many in-scope and out-of-scope ones their text alone sends
+to the scope decision all the same (``CERTAINLY_OUTSIDE``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.learned import fingerprint
 from assistant.questions import QUESTIONS_FILE
 from assistant.retrieve import normalise_query
 from assistant.scope import (
+    CERTAINLY_OUTSIDE,
     OUT_OF_SCOPE_PROBABILITY,
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
@@ -108,18 +111,33 @@ def compare(x: np.ndarray, y: np.ndarray, text: np.ndarray, folds: int = FOLDS) 
     }
 
 
+def strongly_covered(text: np.ndarray, outside: np.ndarray) -> dict[str, float]:
+    """How many examples a passage covers well (``Evidence.strong``), the highest held-out text
+    probability among the in-scope ones, and how many out-of-scope ones their text alone sends to
+    the scope decision all the same (``CERTAINLY_OUTSIDE``)."""
+    return {
+        "in_scope": int((~outside).sum()),
+        "out_of_scope": int(outside.sum()),
+        "in_scope_highest_text_probability": round(float(text[~outside].max(initial=0.0)), 4),
+        "in_scope_checked": int((text[~outside] > CERTAINLY_OUTSIDE).sum()),
+        "out_of_scope_checked": int((text[outside] > CERTAINLY_OUTSIDE).sum()),
+    }
+
+
 def learn(assistant: Assistant) -> dict:
     """The weights fitted on every weakly covered example, and the held-out figures."""
     found = examples(assistant)
     text = held_out_text_probabilities(found)
     weak = np.array([not e.evidence.strong for e in found])
+    outside = np.array([e.outside for e in found])
     x = np.array([stack_features(p, e.evidence) for p, e in zip(text, found)])[weak]
-    y = np.array([e.outside for e in found])[weak]
+    y = outside[weak]
     return {
         "weights": {name: round(float(w), 4) for name, w in zip(STACK_FEATURES, fit(x, y))},
         "examples": len(found),
         "weakly_covered": {"in_scope": int((~y).sum()), "out_of_scope": int(y.sum())},
         "held_out": compare(x, y, text[weak]),
+        "strongly_covered": strongly_covered(text[~weak], outside[~weak]),
         "learned_from": fingerprint(SCOPE_QUESTIONS_FILE, QUESTIONS_FILE),
     }
 

@@ -12,6 +12,7 @@ from assistant.learned import fingerprint
 from assistant.lexical import LexicalIndex
 from assistant.questions import QUESTIONS_FILE
 from assistant.scope import (
+    CERTAINLY_OUTSIDE,
     SCOPE_EVIDENCE_FILE,
     SCOPE_QUESTIONS_FILE,
     STACK_FEATURES,
@@ -165,6 +166,17 @@ def test_strong_evidence_is_a_passage_covering_the_question_s_words():
     assert Evidence(0.5, 0.5, 0.0, 0.0).strong  # its own words
     assert Evidence(0.2, 0.8, 0.0, 0.0).strong  # with synonyms
     assert not Evidence(0.4, 0.7, 0.9, 0.9).strong  # nearness alone is not coverage
+
+
+def test_words_certainly_of_another_domain_are_checked_however_well_covered(classifier):
+    covered = Evidence(own_words=0.6, coverage=0.6, question_cosine=0.6, cosine=0.4)
+    assert covered.strong
+    sport = "Quel est le score du match PSG-OM d'hier soir ?"  # not among the examples
+    assert classifier.text_probability(sport) > CERTAINLY_OUTSIDE
+    assert classifier.needs_check(sport, covered) and classifier.is_out_of_scope(sport, covered)
+    health = "Quels sont les leviers du défi santé ?"
+    assert not classifier.needs_check(health, covered)
+    assert classifier.needs_check(health, NOTHING_NEAR)  # ...and the decision keeps it
 
 
 def test_the_second_stage_reads_the_text_s_logit_and_the_evidence():

@@ -138,6 +138,19 @@ def test_an_empty_index_says_what_to_do(tmp_path, real_embedder):
     assert answer.refused and answer.text == EMPTY_INDEX
 
 
+def test_a_well_covered_question_of_another_domain_is_refused(assistant):
+    from assistant.scope import CERTAINLY_OUTSIDE, Evidence
+    from assistant.service import ANSWER_DEPTH
+
+    # A passage on the bus lines names "horaires" and "dimanche": it covers half the question.
+    question = "horaires du supermarché le dimanche ?"
+    evidence = Evidence.of(assistant.answerer, question, assistant.search(question, ANSWER_DEPTH))
+    assert evidence.strong
+    assert assistant.scope.text_probability(question) > CERTAINLY_OUTSIDE
+    answer = assistant.ask(question)
+    assert answer.refused and "ne contiennent pas" in answer.text
+
+
 def test_a_well_covered_question_skips_the_scope_check(assistant, monkeypatch):
     monkeypatch.setattr(assistant.scope, "is_out_of_scope", lambda question, evidence: True)
     # covered through the synonym table: "pilote" is not in the documents, "pilotage" is
