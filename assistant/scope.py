@@ -62,13 +62,13 @@ TEXT_OUT_OF_SCOPE_PROBABILITY = 0.85
 #   unanswerable refused   0.92   0.92   0.92   0.92   0.92
 #   CRAG                   0.741  0.741  0.755  0.755  0.755
 # Held out on the examples (python -m evals.scope), it refuses 1.0 % of in-scope examples and
-# 87.7 % of out-of-scope ones; the text alone refused 0.8 % and 79.0 %, and both stages at the
-# same 0.8 % (threshold 0.944) 84.7 %.
+# 87.5 % of out-of-scope ones; the text alone refused 0.6 % and 78.3 %, and both stages at the
+# same 0.6 % (threshold 0.963) 81.3 %.
 OUT_OF_SCOPE_PROBABILITY = 0.92
 # Probability of "out of scope" by the text alone above which strong evidence does not spare a
 # question the scope decision.  Held out on the examples (python -m evals.scope), the strongly
-# covered in-scope examples reach 0.893 at most; 7 of the 12 strongly covered out-of-scope ones
-# exceed 0.95 ("En quelle année a eu lieu la Révolution française ?").
+# covered in-scope examples reach 0.890 at most; 5 of the 12 strongly covered out-of-scope ones
+# exceed 0.95.
 CERTAINLY_OUTSIDE = 0.95
 STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope
 # ...nor one covered this well, synonyms included ("qui pilote le contrat ?": "pilote" is not in

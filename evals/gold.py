@@ -40,6 +40,9 @@ questions of ``refusals`` and ``refusals3``, both read by then.
 ``evals/gold/refusals5.jsonl`` (``ho..`` and ``hi..``) was written and screened the same way, and
 measured once the weights were learned again (58 of 60 out-of-scope questions refused, 1 of 40
 familiar ones).  Its questions are still unread: keep them so, to measure later changes.
+``evals/gold/refusals6.jsonl`` (``jo..`` and ``ji..``) was written the same way, from the corpus as
+cleaner 2 cleans it, and screened the same way (3 in-scope and 7 out-of-scope examples and 5
+attached questions removed, unread); its questions are unread too.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def test_every_evidence_occurs_in_the_cleaned_corpus(gold, clean_text):
 
 @pytest.mark.parametrize(
     "name",
-    ["refusals.jsonl", "refusals2.jsonl", "refusals3.jsonl", "refusals4.jsonl", "refusals5.jsonl"],
+    [f"refusals{n}.jsonl" for n in ("", 2, 3, 4, 5, 6)],
 )
 def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
     questions = load_gold(ROOT / "evals" / "gold" / name)
