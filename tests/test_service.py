@@ -142,8 +142,8 @@ def test_a_well_covered_question_of_another_domain_is_refused(assistant):
     from assistant.scope import CERTAINLY_OUTSIDE, Evidence
     from assistant.service import ANSWER_DEPTH
 
-    # A passage on the bus lines names "horaires" and "dimanche": it covers half the question.
-    question = "horaires du supermarché le dimanche ?"
+    # The passages say "appel" (à projets) and "comment": they cover the question's words.
+    question = "comment tu t'appelles ?"
     evidence = Evidence.of(assistant.answerer, question, assistant.search(question, ANSWER_DEPTH))
     assert evidence.strong
     assert assistant.scope.text_probability(question) > CERTAINLY_OUTSIDE
