@@ -19,13 +19,14 @@ out-of-scope prototypes and to the best passage overlapped between out-of-scope 
 residents' familiar ones.
 
 Only questions that no passage covers well are checked (``Evidence.strong``), or whose words alone
-say they are of another domain (``CERTAINLY_OUTSIDE``: a passage on bus timetables shares half the
-words of "horaires leclerc flers dimanche"), and the text classifier is not alone in deciding: a second logistic regression weighs its verdict with what
-the search found (``Evidence``: how well the best sentence covers the question's words, and how
-close the nearest attached question and passage are): a question may borrow a place or a word of
-the contract and still be far from every question the contract answers.  Its weights are learned by
-``python -m evals.scope --write`` on the example questions (their text probabilities taken
-across folds, so as a new question's would be), and kept in ``data/scope_evidence.json``.
+say they are of another domain (``CERTAINLY_OUTSIDE``: the passages hold "appel", the one index
+word of "comment tu t'appelles ?").  The text classifier is not alone in deciding: a second
+logistic regression weighs its verdict with what the search found (``Evidence``: how well the
+best sentence covers the question's words, and how close the nearest attached question and passage
+are): a question may borrow a place or a word of the contract and still be far from every question
+the contract answers.  Its weights are learned by ``python -m evals.scope --write`` on the example
+questions (their text probabilities taken across folds, so as a new question's would be), and kept
+in ``data/scope_evidence.json``.
 """
 
 from __future__ import annotations

@@ -42,7 +42,10 @@ measured once the weights were learned again (58 of 60 out-of-scope questions re
 familiar ones).  Its questions are still unread: keep them so, to measure later changes.
 ``evals/gold/refusals6.jsonl`` (``jo..`` and ``ji..``) was written the same way, from the corpus as
 cleaner 2 cleans it, and screened the same way (3 in-scope and 7 out-of-scope examples and 5
-attached questions removed, unread); its questions are unread too.
+attached questions removed, unread); first measured at 56 of 60 out-of-scope questions refused, 2
+of 40 familiar ones.  Its questions are unread too.  The fifth batch of scope examples came after
+that measurement, and the scope threshold (``assistant.scope.OUT_OF_SCOPE_PROBABILITY``) was then
+chosen on the dev split and the first four refusal sets, not on the last two.
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ def test_a_well_covered_question_of_another_domain_is_refused(assistant):
     from assistant.scope import CERTAINLY_OUTSIDE, Evidence
     from assistant.service import ANSWER_DEPTH
 
-    # The passages say "appel" (à projets) and "comment": they cover the question's words.
+    # The passages say "appel" (à projets), the one index word of the question: they cover it.
     question = "comment tu t'appelles ?"
     evidence = Evidence.of(assistant.answerer, question, assistant.search(question, ANSWER_DEPTH))
     assert evidence.strong
