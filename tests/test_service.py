@@ -143,6 +143,8 @@ def test_a_well_covered_question_of_another_domain_is_refused(assistant):
     from assistant.service import ANSWER_DEPTH
 
     # The passages say "appel" (à projets), the one index word of the question: they cover it.
+    # Its words are those of an out-of-scope example ("Tu t'appelles comment ?"): what is tested is
+    # that strong evidence does not spare it, not the classifier.
     question = "comment tu t'appelles ?"
     evidence = Evidence.of(assistant.answerer, question, assistant.search(question, ANSWER_DEPTH))
     assert evidence.strong
