@@ -260,7 +260,9 @@ class ExtractiveAnswerer:
         units = self.score_units(question, hits)
         # Whether to answer is weighed on coverage alone: the rank and the anchor hint choose
         # the lead among the units covering the question enough, never whether to answer.
-        answering = self._answering(question, units)
+        # A follow-up that asks its own kind of answer ("Et combien de partenaires ?" after "Quand
+        # a eu lieu le séminaire ?") asks that one, not the earlier question's date.
+        answering = self._answering(focus if _asks_a_kind(focus) else question, units)
         enough = [u for u in answering if u.coverage >= self.policy.min_coverage]
         if not enough:
             return refusal(question, hits)
@@ -444,6 +446,14 @@ def _places(question: str) -> list[str]:
     return [
         word for run in runs if fold(run[0]).lower() not in _BODY_HEADS for word in run if word in names
     ]
+
+
+def _asks_a_kind(question: str) -> bool:
+    """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
+    looks for: a time of day, a person, a place, a meaning, a date or a figure."""
+    question = question.replace("’", "'")
+    kinds = (_TIME_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION, _FIGURE_QUESTION)
+    return _asks_date(question) or any(kind.search(question) for kind in kinds)
 
 
 def _asks_date(question: str) -> bool:

@@ -116,6 +116,24 @@ def test_a_followup_s_own_words_choose_the_lead(answerer):
     assert answerer.answer(resolved, slide, focus="Et les pommes ?").text == unfocused.text
 
 
+def test_a_followup_asks_its_own_kind_of_answer(answerer):
+    text = (
+        "Le séminaire partenarial a eu lieu le 25/09/2023. "
+        "Près de 50 partenaires ont participé au séminaire."
+    )
+    seminar = [Hit(1, passage("seminaire", text, ("Une démarche participative",)), 1.0)]
+    resolved = "Et combien de partenaires ? (Quand a eu lieu le séminaire ?)"  # followup.resolve
+    assert "25/09/2023" in answerer.answer(resolved, seminar).sentences[0].text  # the earlier "Quand"
+    answer = answerer.answer(resolved, seminar, focus="Et combien de partenaires ?")
+    assert_grounded(answer)
+    assert "50 partenaires" in answer.sentences[0].text
+    # A follow-up that asks no kind of its own keeps the earlier question's: "Et au séminaire ?"
+    # after "Quand ... ?" still asks a date.
+    same_kind = "Et au séminaire ? (Quand a eu lieu le séminaire ?)"
+    kept = answerer.answer(same_kind, seminar, focus="Et au séminaire ?")
+    assert "25/09/2023" in kept.sentences[0].text
+
+
 def test_figure_question_needs_the_figure_of_what_is_asked(answerer):
     text = "Le zonage du quartier a été étendu. Aujourd'hui le périmètre couvre près de 1 400 habitants."
     p = passage("zonage", text, ("La nouvelle géographie prioritaire",))
