@@ -6,7 +6,9 @@ question, so that retrieval sees the topic and the new detail together.  When th
 something ("Et à Saint-Michel ?"), its names replace those of the previous question ("combien
 d'habitants à Saint-Sauveur ?"): the user has moved on from them.  The extractive answer then
 leads with a unit holding a word of the follow-up itself when one may lead ("Et les axes
-transversaux ?" after "quels sont les défis des QPV ?": the axes, not the défis again).
+transversaux ?" after "quels sont les défis des QPV ?": the axes, not the défis again), and of the
+kind of answer the follow-up asks, if it asks one ("Et combien de partenaires ?" after "Quand a eu
+lieu le séminaire ?": a figure, not the date).
 """
 
 from __future__ import annotations
