@@ -163,18 +163,27 @@ def _normalise(raw: str) -> str:
 
 def _unweave_columns(text: str) -> str:
     """The blocks of ``two_columns`` (data file) found in ``text`` as the OCR wrote them, row by
-    row, rewritten as their left column, a blank line and their right column.  A row is listed as
-    ``left | right``: nothing in the text tells where the left column ends ("v' La Lutte contre
-    les | développement économique")."""
+    row, rewritten as their left column, a blank line and their right column."""
+    for woven, unwoven in _column_blocks():
+        padded = f"\n{text}\n"  # whole lines only
+        if woven in padded:
+            text = padded.replace(woven, unwoven)[1:-1]
+    return text
+
+
+@lru_cache(maxsize=1)
+def _column_blocks() -> tuple[tuple[str, str], ...]:
+    """(block as the OCR wrote it, block column after column), each between line ends.  A row is
+    listed as ``left | right``: nothing in the text tells where the left column ends ("v' La
+    Lutte contre les | développement économique")."""
+    blocks = []
     for rows in _data()["two_columns"].values():
         split = [(left.strip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
         woven = "\n".join(" ".join(part for part in row if part) for row in split)
-        padded = f"\n{text}\n"  # whole lines only
-        if f"\n{woven}\n" in padded:
-            left = "\n".join(row[0] for row in split if row[0])
-            right = "\n".join(row[1] for row in split if row[1])
-            text = padded.replace(f"\n{woven}\n", f"\n{left}\n\n{right}\n")[1:-1]
-    return text
+        left = "\n".join(row[0] for row in split if row[0])
+        right = "\n".join(row[1] for row in split if row[1])
+        blocks.append((f"\n{woven}\n", f"\n{left}\n\n{right}\n"))
+    return tuple(blocks)
 
 
 def _slide_starts(lines: list[str]) -> tuple[set[int], set[int]]:
