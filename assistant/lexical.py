@@ -170,12 +170,15 @@ _SENTENCE_OPENERS = (".", "!", "?", ":", "«", '"')
 
 def names_in(text: str) -> list[str]:
     """The capitalised words of ``text`` that do not open a sentence: names ("Argentan",
-    "Saint-Michel", "Eurovision"), as written.  Acronyms ("BTS", "HS") are not names."""
+    "Saint-Michel", "Eurovision"), as written.  Acronyms ("BTS", "HS") are not names.  A
+    compound with a capitalised part after its first is a name even opening a sentence
+    ("Saint-Sauveur-le-Vicomte, c'est où ?"), unlike "Peut-être"."""
     names = []
     for i, match in enumerate(_NAME_WORD.finditer(text)):
         word = match.group(0)
         opens_sentence = i == 0 or text[: match.start()].rstrip().endswith(_SENTENCE_OPENERS)
-        if word[0].isupper() and not word.isupper() and not opens_sentence:
+        compound_name = any(part[:1].isupper() for part in word.split("-")[1:])
+        if word[0].isupper() and not word.isupper() and (compound_name or not opens_sentence):
             names.append(word)
     return names
 

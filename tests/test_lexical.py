@@ -247,3 +247,11 @@ def test_names_are_capitalised_words_inside_a_sentence_not_acronyms():
     text = "Mon fils a un BTS. Il vit à Saint-Michel et regarde l'Eurovision."
     assert names_in(text) == ["Saint-Michel", "Eurovision"]
     assert names_in("Eurovision : qui a gagné ?") == []
+
+
+def test_a_compound_name_opening_a_sentence_is_a_name():
+    from assistant.lexical import names_in
+
+    assert names_in("Saint-Sauveur-le-Vicomte, c'est où ?") == ["Saint-Sauveur-le-Vicomte"]
+    assert names_in("Peut-être. Pont-Féron aussi ?") == ["Pont-Féron"]
+    assert names_in("Grand-mère vit là.") == []

@@ -55,6 +55,7 @@ def lexical() -> LexicalIndex:
         ("Quel train pour aller au Mont-Saint-Michel ?", ["Mont"]),
         ("Qui a gagné l'Eurovision ?", ["Eurovision"]),
         ("Un billet Flers-Paris coûte combien ?", ["Paris"]),
+        ("Saint-Michel-des-Andaines, c'est loin ?", ["Andaines"]),  # a compound opening the question
         # Known as written, accents, case and a plural s aside.
         ("Que font les Etats et la ville d'ARGENTAN ?", []),
         ("Que fait l'État à Argentan pour les Projets de Saint-Michel ?", []),
