@@ -35,7 +35,7 @@ import Stemmer
 from ingest.records import Passage
 
 FORMAT_VERSION = 2  # 2: the section path is indexed with the text
-TOKENIZER_VERSION = "fr-snowball-3"  # bump when tokenize() changes: saved indexes become stale
+TOKENIZER_VERSION = "fr-snowball-4"  # bump when tokenize() changes: saved indexes become stale
 META_FILE = "lexical.json"
 IDS_FILE = "ids.json"
 BM25_DIR = "bm25"
@@ -49,7 +49,7 @@ STOP_WORDS = frozenset(
     a ai aie aient aies ait alors apres as au aucun aucune aupres auquel aussi autre autres aux
     auxquelles auxquels avaient avais avait avant avec avez aviez avions avoir avons ayant ayez
     ayons c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chacun chaque
-    chez ci comme comment d dans de des desquelles desquels deja donc dont du duquel elle elles
+    chez ci combien comme comment d dans de des desquelles desquels deja donc dont du duquel elle elles
     en encore entre es est et etaient etais etait etant etc ete etee etees etes etiez etions
     etre eu eue eues eurent eus eusse eussent eusses eussiez eussions eut eux faire fait fut
     furent fus fusse fussent il ils j je jusqu l la laquelle le lequel les lesquelles lesquels

@@ -5,7 +5,7 @@ from assistant.followup import is_followup, resolve
 
 @pytest.mark.parametrize(
     "question", ["Et à Saint-Michel ?", "qui le pilote ?", "qui finance ça ?", "et pour les jeunes ?", "combien ?",
-                 "ça finance quoi concrètement ?"]
+                 "ça finance quoi concrètement ?", "combien de participants ?"]
 )
 def test_followups_are_recognised(question):
     assert is_followup(question)

@@ -70,6 +70,8 @@ def test_plural_and_singular_share_a_stem():
 def test_stop_words_are_dropped():
     assert tokenize("le la les de des du et à pour dans avec") == []
     assert tokenize("quelles sont les actions ?") == tokenize("actions")
+    # A question word the documents never write would weigh most in a question's coverage.
+    assert tokenize("combien de participants ?") == tokenize("participants")
 
 
 def test_numbers_and_acronyms_are_kept():
