@@ -36,11 +36,20 @@ _LIST_QUESTION = re.compile(
     r"signataires|partenaires|étapes|etapes|attendus|problématiques|problematiques)\b",
     re.IGNORECASE,
 )
+# "part" is a share, not in "c'est noté quelque part ?", "à part", "de ma part", "il part".
+_PART_IDIOM = "".join(
+    rf"(?<!\b{before} )"
+    for before in ("quelque", "qq", "nulle", "autre", "à", "a", "de la", "de ma", "de ta", "de sa", "de leur",
+                   "de notre", "de votre", "fait", "faire", "qui", "il", "elle", "on", "ça", "ca")
+)
 _FIGURE_QUESTION = re.compile(
-    r"\b(combien|nombre|taux|montant|budget|pourcentage|part|chiffre|population|coût|cout|"
-    r"revenu|revenus|médian|median|salaire|prix|tarif|superficie)\b",
+    r"\b(combien|nombre|taux|montant|budget|pourcentage|chiffre|population|coût|cout|"
+    rf"revenu|revenus|médian|median|salaire|prix|tarif|superficie|{_PART_IDIOM}part)\b",
     re.IGNORECASE,
 )
+# A figure word asks for the figure in a question asking a quantity ("combien", "quel est le
+# budget", "c'est quoi le taux"), not in one asking yes or no ("les tarifs dépendent des revenus ?").
+_ASKS_QUANTITY = re.compile(r"\bcombien\b|\bquel(le)?s?\b|c'?est quoi|\bc koi\b", re.IGNORECASE)
 _DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
 # "quand" before a subject pronoun opens a clause of time, not a question: "... quand je finis
 # tard", "quand on a un souci, qui appeler ?"; after "depuis", "jusqu'à" or "c'est" it still asks.
@@ -49,8 +58,12 @@ _WHEN_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 # Answer types a sentence must hold before it can answer: a time of day, a person's name.
+# "c'est quoi les horaires du cinéma ?" and a bare "horaires leclerc dimanche" ask one too; "les
+# horaires de bus, c'est prévu de les changer ?" does not.
 _TIME_QUESTION = re.compile(
-    r"\b(quel(le)?s? (sont )?(les )?horaires|[àa] quelle heure|(horaires?|heures?) d'ouverture)\b", re.IGNORECASE
+    r"\b(quel(le)?s? (sont )?(les )?horaires|[àa] quelle heure|(horaires?|heures?) d'ouverture)\b"
+    r"|\b(c'?est quoi|c koi|ce sont quoi) (les )?horaires\b|^\s*horaires\b",
+    re.IGNORECASE,
 )
 _TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(
@@ -74,6 +87,9 @@ _MEANING_QUESTION = re.compile(r"veut dire|signifie|signification|\bsigle\b|acro
 _DEFINES = re.compile(r"\b(est|sont|désigne|consiste|vise)\b")
 COMMON_NAME_SHARE = 0.2  # a name held by more passages is the setting of the whole contract
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
+# "c'est bien le 29 septembre ?" asks to confirm a figure, which only a unit saying it can.
+_CONFIRMED = re.compile(r"\b(?:c'est|est-ce|c'était) bien\b([^?.!]*)", re.IGNORECASE)
+_STATED_FIGURE = re.compile(r"\b\d{2,}\b")
 _YEAR_OR_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}(er)? [a-zéû]+ (19|20)\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}")
 
 
@@ -287,8 +303,8 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a
-        person's name, a place's name, a date or a figure.  A figure must also be *of* what is
-        asked: "quel est le budget" needs "budget" near it."""
+        person's name, a place's name, the figure it asks to confirm, a date or a figure.  A
+        figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
         question = question.replace("’", "'")
         if _TIME_QUESTION.search(question):
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
@@ -298,7 +314,9 @@ class ExtractiveAnswerer:
             units = [u for u in units if self._place_tokens(u.text)]
         if _MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
-        asks_date, asks_figure = _asks_date(question), bool(_FIGURE_QUESTION.search(question))
+        for confirmed in _confirmed(question):
+            units = [u for u in units if confirmed <= set(tokenize(u.text))]
+        asks_date, asks_figure = _asks_date(question), _asks_figure(question)
         if asks_date or asks_figure:
             units = self._naming(question, units)
         if asks_date:
@@ -306,11 +324,13 @@ class ExtractiveAnswerer:
         elif asks_figure:
             measured = _measured_words(question)
             counted = [self._forms(w) for w in _COUNTED.findall(question)]
+            priced = [self._forms(w) for w in _PRICED.findall(question)]
             units = [
                 u for u in units
                 if _NUMBER.search(u.text)
                 and all(_measures(word, u) for word in measured)
                 and all(_counts(u.text, forms) for forms in counted)
+                and all(forms & _named_in(u) for forms in priced)
             ]
         return list(units)
 
@@ -413,6 +433,13 @@ def _as_sentence(text: str) -> str:
 
 _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 _COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
+# What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
+# something else ("1 400 habitants") does not answer it.
+_PRICED = re.compile(
+    r"\bcombien\s+(?:(?:co[uû]te(?:nt)?|vaut|valent|rapporte|gagne)\s+)?"
+    r"(?:(?:le|la|les|un|une|mon|ma|mes)\s+|l['’]\s*)(\w+)",
+    re.IGNORECASE,
+)
 
 
 # A run of capitalised words (acronyms aside) and the article before it, if any.
@@ -450,10 +477,27 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, a person, a place, a meaning, a date or a figure."""
+    looks for: a time of day, a person, a place, a meaning, a figure to confirm, a date or a
+    figure."""
     question = question.replace("’", "'")
-    kinds = (_TIME_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION, _FIGURE_QUESTION)
-    return _asks_date(question) or any(kind.search(question) for kind in kinds)
+    kinds = (_TIME_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
+    return (
+        _asks_date(question)
+        or _asks_figure(question)
+        or bool(_confirmed(question))
+        or any(kind.search(question) for kind in kinds)
+    )
+
+
+def _asks_figure(question: str) -> bool:
+    """Whether the question asks for a figure: "combien", "quel est le taux de chômage ?"."""
+    return bool(_FIGURE_QUESTION.search(question) and _ASKS_QUANTITY.search(question))
+
+
+def _confirmed(question: str) -> list[set[str]]:
+    """The index tokens of each figure a question asks to confirm, with the words around it: "le
+    département 61" in "l'Orne, c'est bien le département 61 ?" (not "GDD 61")."""
+    return [set(tokenize(clause)) for clause in _CONFIRMED.findall(question) if _STATED_FIGURE.search(clause)]
 
 
 def _asks_date(question: str) -> bool:
@@ -471,12 +515,17 @@ def _measured_words(question: str) -> list[str]:
     return [w for w in _FIGURE_QUESTION.findall(question) if w.lower() not in _GENERIC_FIGURE_WORDS]
 
 
+def _named_in(unit: Unit) -> set[str]:
+    """The index tokens of ``unit`` and its passage's section path."""
+    return set(tokenize(unit.text + " " + " ".join(unit.hit.passage.section)))
+
+
 def _measures(word: str, unit: Unit) -> bool:
     """Whether ``unit`` (with its section path) names what ``word`` measures, in those words
     ("budget", "taux"); a percentage is named by a "%" too."""
     if word.lower() in _PERCENT_WORDS and _PERCENT.search(unit.text):
         return True
-    return set(tokenize(word)) <= set(tokenize(unit.text + " " + " ".join(unit.hit.passage.section)))
+    return set(tokenize(word)) <= _named_in(unit)
 
 
 # A number in digits ("1 400", "20,5") or in words ("trois programmes", "une dizaine"); "un" and

@@ -261,6 +261,8 @@ PERMANENCES = passage(
     [
         "quels sont les horaires des permanences France Services ?",
         "à quelle heure ouvrent les permanences France Services ?",
+        "c koi les horaires des permanences France Services ce soir",
+        "horaires permanences france services mardi",
         "comment s'appelle la déléguée du préfet ?",
         "qui est la déléguée du préfet ?",
     ],
@@ -296,6 +298,52 @@ def test_a_sentence_merely_mentioning_hours_answers_a_question_that_does_not_ask
         "je travaille en horaires décalés, qui peut garder mon enfant ?", [Hit(1, passage("garde", text), 1.0)]
     )
     assert_grounded(answer)
+
+
+def test_a_question_on_timetables_that_asks_none_is_answered(answerer):
+    text = "L'offre de transport ne répond pas aux horaires décalés des habitants."
+    answer = answerer.answer(
+        "les horaires décalés des habitants, le transport en tient compte ?", [Hit(1, passage("t", text), 1.0)]
+    )
+    assert_grounded(answer)
+
+
+@pytest.mark.parametrize(("year", "confirmed"), [("2030", True), ("2032", False)])
+def test_a_figure_to_confirm_is_confirmed_only_by_a_sentence_holding_it(answerer, year, confirmed):
+    text = "Le contrat de ville couvre les années 2024 à 2030 dans les quartiers prioritaires."
+    answer = answerer.answer(
+        f"le contrat de ville, c'est bien jusqu'en {year} ?", [Hit(1, passage("c", text), 1.0)]
+    )
+    assert answer.refused != confirmed
+    if confirmed:
+        assert_grounded(answer)
+    # The figure alone is not what was asked: "GDD 61" does not say the département is the 61.
+    found = [Hit(1, passage("g", "Une cellule du GDD 61 contrôle les clubs sportifs."), 1.0)]
+    assert answerer.answer("l'Orne, c'est bien le département 61 ?", found).refused
+
+
+def test_somewhere_asks_no_share(answerer):
+    text = "Le manque de jeux pour les enfants à Saint-Michel est relevé par les habitants."
+    answer = answerer.answer(
+        "pas de jeux pour les enfants à Saint-Michel, c'est noté quelque part ?", [Hit(1, passage("j", text), 1.0)]
+    )
+    assert_grounded(answer)
+    text = "La part des jeunes parmi les habitants est élevée."
+    assert answerer.answer("quelle part des habitants sont des jeunes ?", [Hit(1, passage("p", text), 1.0)]).refused
+
+
+def test_a_figure_word_in_a_yes_or_no_question_asks_no_figure(answerer):
+    found = [Hit(1, passage("t", "Les tarifs des activités sont adaptés aux revenus des familles."), 1.0)]
+    assert_grounded(answerer.answer("les tarifs des activités dépendent des revenus des familles ?", found))
+    assert answerer.answer("quel est le tarif des activités pour les familles ?", found).refused
+
+
+def test_a_price_is_the_price_of_what_is_asked(answerer):
+    found = [Hit(1, passage("p", "Aujourd'hui le périmètre couvre 1 400 habitants ; l'inscription coûte 5 euros."), 1.0)]
+    assert answerer.answer("c'est combien le bitcoin aujourd'hui ?", found).refused
+    answer = answerer.answer("combien coûte l'inscription aujourd'hui ?", found)
+    assert_grounded(answer)
+    assert "5 euros" in answer.sentences[0].text
 
 
 def test_a_median_income_question_needs_that_figure(answerer):
