@@ -57,21 +57,22 @@ SCOPE_EVIDENCE_FILE = Path(__file__).parent / "data" / "scope_evidence.json"
 # learnt to refuse more at the same cost.
 TEXT_OUT_OF_SCOPE_PROBABILITY = 0.85
 # Probability of "out of scope" by both stages above which a question is refused.  On the dev split
-# (python -m evals.run --split dev) every threshold from 0.8 to 0.95 gives the same figures:
-#   threshold              0.7    0.75   0.8 ... 0.95
-#   false refusals         3.3 %  2.5 %  1.6 %
-#   unanswerable refused   0.92   0.92   0.92
-#   CRAG                   0.769  0.776  0.782
+# (python -m evals.run --split dev) every threshold from 0.75 to 0.95 gives the same figures:
+#   threshold              0.7    0.75 ... 0.95
+#   false refusals         2.5 %  1.6 %
+#   unanswerable refused   0.92   0.92
+#   CRAG                   0.789  0.796
 # so the read refusal sets chose among them: the familiar questions of evals/gold/refusals.jsonl
-# refused are 4, 2, 1 and 1 of 40 at 0.8, 0.85, 0.9 and 0.92, and refusals3 refuses one more
-# out-of-scope question at 0.9 than at 0.92.  Held out on the weakly covered examples (python -m
-# evals.scope), 0.9 refuses 1.1 % of the in-scope ones and 93.2 % of the out-of-scope ones; the
-# text alone refused 0.8 % and 89.6 %, and both stages at the same 0.8 % (threshold 0.938) 91.2 %.
+# refused are 3, 2, 1 and 1 of 40 at 0.8, 0.85, 0.9 and 0.92 (when it was first chosen, 4, 2, 1, 1,
+# and refusals3 refused one more out-of-scope question at 0.9 than at 0.92); refusals2, 3, 4 and 6
+# give the same figures at all four.  Held out on the weakly covered examples (python -m
+# evals.scope), 0.9 refuses 1.0 % of the in-scope ones and 93.2 % of the out-of-scope ones; the
+# text alone refused 0.7 % and 87.7 %, and both stages at the same 0.7 % (threshold 0.936) 91.3 %.
 OUT_OF_SCOPE_PROBABILITY = 0.9
 # Probability of "out of scope" by the text alone above which strong evidence does not spare a
 # question the scope decision: above the held-out text probability of every strongly covered
-# in-scope example (python -m evals.scope: 0.986 at most, "le plan crack c a alencon ?"); 3 of the
-# 21 strongly covered out-of-scope ones exceed it.
+# in-scope example (python -m evals.scope: 0.982 at most); 3 of the 22 strongly covered
+# out-of-scope ones exceed it.
 CERTAINLY_OUTSIDE = 0.99
 STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope
 # ...nor one covered this well, synonyms included ("qui pilote le contrat ?": "pilote" is not in
@@ -263,8 +264,8 @@ class ScopeClassifier:
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> ScopeClassifier:
-        """The classifier of the shipped examples and weights, trained once per process (1.2 s
-        on this machine for the 4,385 examples, plus about 1 s to import scikit-learn)."""
+        """The classifier of the shipped examples and weights, trained once per process (1.2 to
+        1.6 s on this machine for the 4,615 examples, plus about 1 s to import scikit-learn)."""
         examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
         weights = read_weights(SCOPE_EVIDENCE_FILE, STACK_FEATURES)
         return cls(examples["in_scope"], examples["out_of_scope"], weights)

@@ -43,9 +43,16 @@ familiar ones).  Its questions are still unread: keep them so, to measure later 
 ``evals/gold/refusals6.jsonl`` (``jo..`` and ``ji..``) was written the same way, from the corpus as
 cleaner 2 cleans it, and screened the same way (3 in-scope and 7 out-of-scope examples and 5
 attached questions removed, unread); first measured at 56 of 60 out-of-scope questions refused, 2
-of 40 familiar ones.  Its questions are unread too.  The fifth batch of scope examples came after
-that measurement, and the scope threshold (``assistant.scope.OUT_OF_SCOPE_PROBABILITY``) was then
-chosen on the dev split and the first four refusal sets, not on the last two.
+of 40 familiar ones.  The fifth batch of scope examples came after that measurement, and the scope
+threshold (``assistant.scope.OUT_OF_SCOPE_PROBABILITY``) was then chosen on the dev split and the
+first four refusal sets, not on the fifth and sixth.  The sixth was then measured again (57 of 60
+out-of-scope questions refused, 3 of 40 familiar ones) and read, and informed four changes: a
+compound name opening a question is a name (``assistant.lexical.names_in``), "c'est quoi les
+horaires" asks a time of day, "c'est bien le 29 septembre ?" asks to confirm a figure that only a
+sentence holding it can, and a figure word in a question asking yes or no asks no figure
+(``assistant.answer``).  ``evals/gold/refusals7.jsonl`` (``ko..`` and
+``ki..``) was written the same way after that, from the brief of the fifth and sixth, and screened
+the same way (1 in-scope and 11 out-of-scope examples removed, unread); it is unread.
 """
 
 from __future__ import annotations

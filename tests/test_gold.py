@@ -83,7 +83,7 @@ def test_every_evidence_occurs_in_the_cleaned_corpus(gold, clean_text):
 
 @pytest.mark.parametrize(
     "name",
-    [f"refusals{n}.jsonl" for n in ("", 2, 3, 4, 5, 6)],
+    [f"refusals{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7)],
 )
 def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
     questions = load_gold(ROOT / "evals" / "gold" / name)
