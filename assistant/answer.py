@@ -39,8 +39,10 @@ _LIST_QUESTION = re.compile(
 # "part" is a share, not in "c'est noté quelque part ?", "à part", "de ma part", "il part".
 _PART_IDIOM = "".join(
     rf"(?<!\b{before} )"
-    for before in ("quelque", "qq", "nulle", "autre", "à", "a", "de la", "de ma", "de ta", "de sa", "de leur",
-                   "de notre", "de votre", "fait", "faire", "qui", "il", "elle", "on", "ça", "ca")
+    for before in (
+        "quelque", "qq", "nulle", "autre", "à", "a", "de la", "de ma", "de ta", "de sa", "de leur",
+        "de notre", "de votre", "fait", "faire", "qui", "il", "elle", "on", "ça", "ca",
+    )
 )
 _FIGURE_QUESTION = re.compile(
     r"\b(combien|nombre|taux|montant|budget|pourcentage|chiffre|population|coût|cout|"
@@ -48,7 +50,8 @@ _FIGURE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # A figure word asks for the figure in a question asking a quantity ("combien", "quel est le
-# budget", "c'est quoi le taux"), not in one asking yes or no ("les tarifs dépendent des revenus ?").
+# budget", "c'est quoi le taux"), not in one asking yes or no ("les tarifs dépendent des
+# revenus ?").
 _ASKS_QUANTITY = re.compile(r"\bcombien\b|\bquel(le)?s?\b|c'?est quoi|\bc koi\b", re.IGNORECASE)
 _DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
 # "quand" before a subject pronoun opens a clause of time, not a question: "... quand je finis
@@ -497,7 +500,8 @@ def _asks_figure(question: str) -> bool:
 def _confirmed(question: str) -> list[set[str]]:
     """The index tokens of each figure a question asks to confirm, with the words around it: "le
     département 61" in "l'Orne, c'est bien le département 61 ?" (not "GDD 61")."""
-    return [set(tokenize(clause)) for clause in _CONFIRMED.findall(question) if _STATED_FIGURE.search(clause)]
+    clauses = _CONFIRMED.findall(question)
+    return [set(tokenize(clause)) for clause in clauses if _STATED_FIGURE.search(clause)]
 
 
 def _asks_date(question: str) -> bool:

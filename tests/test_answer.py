@@ -339,7 +339,8 @@ def test_a_figure_word_in_a_yes_or_no_question_asks_no_figure(answerer):
 
 
 def test_a_price_is_the_price_of_what_is_asked(answerer):
-    found = [Hit(1, passage("p", "Aujourd'hui le périmètre couvre 1 400 habitants ; l'inscription coûte 5 euros."), 1.0)]
+    text = "Aujourd'hui le périmètre couvre 1 400 habitants ; l'inscription coûte 5 euros."
+    found = [Hit(1, passage("p", text), 1.0)]
     assert answerer.answer("c'est combien le bitcoin aujourd'hui ?", found).refused
     answer = answerer.answer("combien coûte l'inscription aujourd'hui ?", found)
     assert_grounded(answer)
