@@ -164,11 +164,10 @@ def _normalise(raw: str) -> str:
 def _unweave_columns(text: str) -> str:
     """The blocks of ``two_columns`` (data file) found in ``text`` as the OCR wrote them, row by
     row, rewritten as their left column, a blank line and their right column."""
+    padded = f"\n{text}\n"  # the blocks are whole lines, between line ends
     for woven, unwoven in _column_blocks():
-        padded = f"\n{text}\n"  # whole lines only
-        if woven in padded:
-            text = padded.replace(woven, unwoven)[1:-1]
-    return text
+        padded = padded.replace(woven, unwoven)
+    return padded[1:-1]
 
 
 @lru_cache(maxsize=1)
