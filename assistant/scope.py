@@ -265,7 +265,7 @@ class ScopeClassifier:
     @lru_cache(maxsize=1)
     def default(cls) -> ScopeClassifier:
         """The classifier of the shipped examples and weights, trained once per process (1.2 to
-        1.6 s on this machine for the 4,615 examples, plus about 1 s to import scikit-learn)."""
+        1.9 s on this machine for the 4,615 examples, plus about 1 s to import scikit-learn)."""
         examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
         weights = read_weights(SCOPE_EVIDENCE_FILE, STACK_FEATURES)
         return cls(examples["in_scope"], examples["out_of_scope"], weights)
