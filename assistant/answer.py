@@ -60,6 +60,10 @@ _WHEN_CLAUSE = re.compile(
     r"(?<!depuis )(?<!jusqu'à )(?<!jusqu'a )(?<!c'est )\bquand\s+(je|j'|tu|il|ils|elle|elles|on|nous|vous)\b",
     re.IGNORECASE,
 )
+# "Pourquoi ... quand le centre ouvre le soir ?", "Comment faire quand ... ?": after another
+# question word, "quand" opens a clause of time; "... ça commence quand ?" still asks.
+_OTHER_QUESTION_WORD = re.compile(r"\W*(pourquoi|comment|qui|où|que|qu'|quoi)\b", re.IGNORECASE)
+_WHEN = re.compile(r"\bquand\b(?!\s*\?*\s*$)", re.IGNORECASE)
 # Answer types a sentence must hold before it can answer: a time of day, a person's name.
 # "c'est quoi les horaires du cinéma ?" and a bare "horaires leclerc dimanche" ask one too; "les
 # horaires de bus, c'est prévu de les changer ?" does not.
@@ -69,6 +73,29 @@ _TIME_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
+# "La boulangerie est ouverte le lundi ?", "le centre ouvre le soir ?" ask when a place opens:
+# only a unit saying that something opens or closes at that moment can answer.
+_OPENING = re.compile(
+    r"\b(ouv(?:ert|erte|erts|ertes|re|rent|rir|erture|ertures)|"
+    r"ferm(?:e|ent|er|é|ée|és|ées|eture|etures)|horaires?)\b",
+    re.IGNORECASE,
+)
+# Each moment as a question names it, and as a unit may say it: "le soir" is said "en soirée",
+# "le week-end" is said "le samedi" or "le dimanche".
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MOMENTS = [
+    (re.compile(asked, re.IGNORECASE), re.compile(said, re.IGNORECASE))
+    for asked, said in [
+        *((rf"\b{day}s?\b", rf"\b{day}s?\b") for day in _DAYS),
+        (r"\bweek-?ends?\b", r"\bweek-?ends?\b|\bsamedis?\b|\bdimanches?\b"),
+        (r"\bf[ée]ri[ée]s?\b", r"\bf[ée]ri[ée]s?\b"),
+        (r"\bsoir(s|ée|ées)?\b", r"\bsoir(s|ée|ées)?\b"),
+        (r"\bmatin(s|ée|ées)?\b", r"\bmatin(s|ée|ées)?\b"),
+        (r"\bmidi\b", r"\bmidi\b"),
+        (r"\bnuits?\b", r"\bnuits?\b|\bnocturne"),
+    ]
+]
+_WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "vendredi 27 octobre"
 _PERSON_QUESTION = re.compile(
     r"\b(comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu'])\s*(le |la |l')?"
     r"(délégué|déléguée|maire|président|présidente|directeur|directrice|préfet|préfète|responsable|"
@@ -305,12 +332,19 @@ class ExtractiveAnswerer:
         return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
-        """The units holding what the question asks for, in their order: a time of day, a
-        person's name, a place's name, the figure it asks to confirm, a date or a figure.  A
-        figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
+        """The units holding what the question asks for, in their order: a time of day, the
+        opening at the moment asked, a person's name, a place's name, the figure it asks to
+        confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
+        budget" needs "budget" near it."""
         question = question.replace("’", "'")
         if _TIME_QUESTION.search(question):
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
+        for moment in _opening_moments(question):
+            units = [
+                u for u in units
+                if _OPENING.search(u.text)
+                and (moment.search(u.text) or _TIME_OF_DAY.search(u.text))
+            ]
         if _PERSON_QUESTION.search(question):
             units = [u for u in units if _PERSON_NAME.search(u.text)]
         if _PLACE_QUESTION.search(question):
@@ -480,14 +514,15 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, a person, a place, a meaning, a figure to confirm, a date or a
-    figure."""
+    looks for: a time of day, an opening, a person, a place, a meaning, a figure to confirm, a
+    date or a figure."""
     question = question.replace("’", "'")
     kinds = (_TIME_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
     return (
         _asks_date(question)
         or _asks_figure(question)
         or bool(_confirmed(question))
+        or bool(_opening_moments(question))
         or any(kind.search(question) for kind in kinds)
     )
 
@@ -506,7 +541,19 @@ def _confirmed(question: str) -> list[set[str]]:
 
 def _asks_date(question: str) -> bool:
     """Whether the question asks for a date (its "quand" not merely a clause of time)."""
-    return bool(_DATE_QUESTION.search(_WHEN_CLAUSE.sub("", question)))
+    question = _WHEN_CLAUSE.sub("", question)
+    if _OTHER_QUESTION_WORD.match(question):
+        question = _WHEN.sub("", question)
+    return bool(_DATE_QUESTION.search(question))
+
+
+def _opening_moments(question: str) -> list[re.Pattern[str]]:
+    """For a question on when something opens or closes ("ouvert le lundi ?", "ça ferme tard le
+    soir ?"), the moments it names, each as the forms a unit may say it in."""
+    question = _WEEKDAY_DATE.sub("", question)  # a date, not a day of opening
+    if not _OPENING.search(question):
+        return []
+    return [said for asked, said in _MOMENTS if asked.search(question)]
 
 
 _PERCENT_WORDS = frozenset({"pourcentage", "taux", "part"})

@@ -158,6 +158,15 @@ def test_a_clause_of_time_does_not_make_a_date_question(answerer):
     assert answerer.answer("c'est quand que les frais de garde sont pris en compte ?", [Hit(1, garde, 1.0)]).refused
 
 
+def test_after_another_question_word_when_opens_a_clause_of_time(answerer):
+    soir = passage("soir", "Les ouvertures des maisons d'activités en soirée attirent surtout des garçons.")
+    question = "Pourquoi on voit presque pas de filles quand la maison d'activités ouvre le soir ?"
+    assert_grounded(answerer.answer(question, [Hit(1, soir, 1.0)]))
+    # At the end of the question, it still asks a date.
+    assert answerer.answer("les maisons d'activités ouvrent le soir depuis quand ?", [Hit(1, soir, 1.0)]).refused
+    assert answerer.answer("Pourquoi les maisons d'activités, ça ouvre quand ?", [Hit(1, soir, 1.0)]).refused
+
+
 def test_a_figure_of_a_place_is_not_the_figure_of_another_place():
     zonage = passage(
         "zonage",
@@ -298,6 +307,27 @@ def test_a_sentence_merely_mentioning_hours_answers_a_question_that_does_not_ask
         "je travaille en horaires décalés, qui peut garder mon enfant ?", [Hit(1, passage("garde", text), 1.0)]
     )
     assert_grounded(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "opened"),
+    [
+        ("la maison d'activités de Saint-Michel est ouverte le lundi ?", False),
+        ("la maison d'activités de Saint-Michel ouvre le week-end ?", False),
+        ("la maison d'activités de Saint-Michel ferme tard le soir ?", True),
+        ("la maison d'activités de Saint-Michel, c'est ouvert le samedi ?", True),
+    ],
+)
+def test_an_opening_is_said_only_by_a_sentence_on_an_opening_at_that_moment(answerer, question, opened):
+    text = (
+        "La maison d'activités de Saint-Michel accueille les habitants le lundi pour des ateliers. "
+        "Ses ouvertures en soirée et le samedi restent rares."
+    )
+    answer = answerer.answer(question, [Hit(1, passage("m", text), 1.0)])
+    assert answer.refused != opened
+    if opened:
+        assert_grounded(answer)
+        assert "ouvertures" in answer.sentences[0].text
 
 
 def test_a_question_on_timetables_that_asks_none_is_answered(answerer):
