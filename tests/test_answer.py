@@ -352,6 +352,13 @@ def test_a_figure_to_confirm_is_confirmed_only_by_a_sentence_holding_it(answerer
     assert answerer.answer("l'Orne, c'est bien le département 61 ?", found).refused
 
 
+def test_the_words_of_an_idiom_name_no_topic(answerer):
+    text = "Mise en place d'activités de loisirs pendant les temps libres par les centres sociaux."
+    found = [Hit(1, passage("loisirs", text), 1.0)]
+    assert answerer.answer("deux cachets en même temps ?", found).refused  # not the temps libres
+    assert_grounded(answerer.answer("les temps libres des jeunes, les centres sociaux s'en occupent ?", found))
+
+
 def test_somewhere_asks_no_share(answerer):
     text = "Le manque de jeux pour les enfants à Saint-Michel est relevé par les habitants."
     answer = answerer.answer(
