@@ -8,7 +8,10 @@ d'habitants à Saint-Sauveur ?"): the user has moved on from them.  The extracti
 leads with a unit holding a word of the follow-up itself when one may lead ("Et les axes
 transversaux ?" after "quels sont les défis des QPV ?": the axes, not the défis again), and of the
 kind of answer the follow-up asks, if it asks one ("Et combien de partenaires ?" after "Quand a eu
-lieu le séminaire ?": a figure, not the date).
+lieu le séminaire ?": a figure, not the date).  A follow-up that leans on a pronoun ("qui finance
+ça ?" after "c'est quoi le PRE ?") asks about the earlier subject: the answer must speak of it,
+and is refused when no unit that could answer does (a sentence on financing in general does not
+say who finances the PRE).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ _PRONOUNS = re.compile(
     r"il|elle|ils|elles|le|la|les|lui|leur|eux|y|en)\s*(\?|$)|"
     r"\b(qui|comment|quand|où|combien)\s+(le|la|les|l'|l’|y|en)\b|"
     r"^\s*(ça|ca|cela)\s+(?!veut dire)\w+|"
+    # "il est ouvert aux moins de 6 ans ?"; not "il y a", "il faut", "il existe ...".
+    r"^\s*(il|elle|ils|elles)\s+(?!y\b|faut\b|existe|reste\b|s'agit|s’agit)\w+|"
     r"\b(ce|cet|cette|ces)\s+(dispositif|programme|contrat|démarche|action|instance|comité)s?\b",
     re.IGNORECASE,
 )
@@ -38,6 +43,12 @@ def is_followup(question: str) -> bool:
         or _PRONOUNS.search(question)
         or content < MIN_CONTENT_TOKENS
     )
+
+
+def leans_on_earlier(question: str) -> bool:
+    """Whether ``question`` speaks of the earlier question's subject through a pronoun ("qui
+    finance ça ?", "il est ouvert aux moins de 6 ans ?") rather than naming its own."""
+    return bool(_PRONOUNS.search(question))
 
 
 def resolve(question: str, history: Sequence[str]) -> str:

@@ -134,6 +134,33 @@ def test_a_followup_asks_its_own_kind_of_answer(answerer):
     assert "25/09/2023" in kept.sentences[0].text
 
 
+def test_a_followup_on_a_pronoun_is_answered_only_about_the_earlier_subject(answerer):
+    pre = passage("pre", "Le Programme de Réussite Educative accompagne les enfants de 2 à 16 ans.")
+    funds = passage("fonds", "Le financement des actions associatives relève des crédits spécifiques.")
+    found = [Hit(1, pre, 1.0), Hit(2, funds, 0.8)]
+    resolved = "qui finance ça ? (c'est quoi le PRE ?)"  # followup.resolve
+    # Financing in general does not say who finances the PRE.
+    assert not answerer.answer(resolved, found).refused  # as a question of its own, it would do
+    assert answerer.answer(resolved, found, focus="qui finance ça ?").refused
+    funded = passage("pre-fonds", "Le PRE est financé par l'État au titre de la politique de la ville.")
+    answer = answerer.answer(resolved, [*found, Hit(3, funded, 0.5)], focus="qui finance ça ?")
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Le PRE est financé")
+
+
+def test_a_followup_on_a_pronoun_leads_with_the_sentence_naming_the_subject(answerer):
+    workshops = passage(
+        "ateliers", "Des ateliers parents/enfants ouverts aux moins de 6 ans.", ("Programme de Réussite Educative",)
+    )
+    opening = passage("ouverture", "Ouverture du PRE aux enfants de moins de 6 ans.")
+    found = [Hit(1, workshops, 1.0), Hit(2, opening, 0.8)]
+    resolved = "il est ouvert aux moins de 6 ans ? (c'est quoi le PRE ?)"  # followup.resolve
+    assert answerer.answer(resolved, found).sentences[0].text.startswith("Des ateliers")  # the best ranked
+    answer = answerer.answer(resolved, found, focus="il est ouvert aux moins de 6 ans ?")
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Ouverture du PRE")
+
+
 def test_figure_question_needs_the_figure_of_what_is_asked(answerer):
     text = "Le zonage du quartier a été étendu. Aujourd'hui le périmètre couvre près de 1 400 habitants."
     p = passage("zonage", text, ("La nouvelle géographie prioritaire",))

@@ -5,7 +5,7 @@ from assistant.followup import is_followup, resolve
 
 @pytest.mark.parametrize(
     "question", ["Et à Saint-Michel ?", "qui le pilote ?", "qui finance ça ?", "et pour les jeunes ?", "combien ?",
-                 "ça finance quoi concrètement ?", "combien de participants ?"]
+                 "ça finance quoi concrètement ?", "combien de participants ?", "il est ouvert aux moins de 6 ans ?"]
 )
 def test_followups_are_recognised(question):
     assert is_followup(question)
@@ -13,7 +13,8 @@ def test_followups_are_recognised(question):
 
 @pytest.mark.parametrize(
     "question", ["quelles sont les priorités de l'atelier santé ville ?", "combien d'habitants dans le QPV Saint-Michel ?",
-                 "ça veut dire quoi contrat de ville ?"]
+                 "ça veut dire quoi contrat de ville ?", "il y a des aides pour les jeunes du quartier ?",
+                 "il faut s'inscrire où pour le soutien scolaire ?"]
 )
 def test_standalone_questions_are_left_alone(question):
     assert not is_followup(question)
