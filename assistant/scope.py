@@ -8,7 +8,8 @@ case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel")
 whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``), nor speak of words a
 question quotes that they never write ("que veut dire « avoir quartier libre » ?",
 ``unknown_quotation``).  Greetings and thanks alone get a word on what the assistant answers
-(``is_small_talk``).
+(``is_small_talk``), and a request to do a piece of work (a letter, homework, a translation) that
+it cannot do (``is_task_request``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
@@ -217,10 +218,13 @@ _SMALL_TALK_WORDS = _SMALL_TALK_CORE | frozenset(
     c ce là la aujourd hui oui non madame monsieur tout tous le monde s il plaît plait svp
     stp""".split()
 )
+_WHAT_IT_ANSWERS = (
+    "je réponds aux questions sur ses objectifs, ses actions, ses quartiers et sa gouvernance, en "
+    "citant les documents. Par exemple : « quelles actions pour l'emploi des jeunes ? » ou « c'est "
+    "quoi le PRE ? »."
+)
 SMALL_TALK = (
-    "Je suis l'assistant du contrat de ville 2024-2030 de Flers Agglo : je réponds aux "
-    "questions sur ses objectifs, ses actions, ses quartiers et sa gouvernance, en citant les "
-    "documents. Par exemple : « quelles actions pour l'emploi des jeunes ? » ou « c'est quoi le PRE ? »."
+    "Je suis l'assistant du contrat de ville 2024-2030 de Flers Agglo : " + _WHAT_IT_ANSWERS
 )
 
 
@@ -228,6 +232,37 @@ def is_small_talk(question: str) -> bool:
     """Whether ``question`` is only a greeting, thanks or small talk."""
     words = set(re.findall(r"\w+", question.lower()))
     return words <= _SMALL_TALK_WORDS and bool(words & _SMALL_TALK_CORE)
+
+
+# A request that the assistant do a piece of work (homework, a letter, a poem, a translation, a
+# sum) rather than ask what the documents say: "Écris-moi une lettre de motivation", "aide moi a
+# faire mon devoir de maths", "peux-tu m'aider à rédiger ... ?".  "le contrat peut m'aider à faire
+# valoir mes droits ?" and "résume-moi le contrat" ask about the documents.
+_WORK = (
+    r"(?:écrire|ecrire|rédiger|rediger|corriger|traduire|calculer|résoudre|resoudre|coder|"
+    r"programmer|dessiner|inventer|composer)"
+)
+_TASK_REQUEST = re.compile(
+    rf"\b(?:aide|aidez)[- ]?(?:moi|nous)\s+(?:à|a)\s+{_WORK}\b"
+    r"|\b(?:(?:peux|pourrais|pouvez|pourriez)[- ](?:tu|vous)"
+    r"|(?:tu|vous) (?:peux|pourrais|pouvez|pourriez))"
+    rf"\s+m'aider\s+(?:à|a)\s+{_WORK}\b"
+    r"|^\W*(?:fais|faites|écris|ecris|écrivez|ecrivez|rédige|redige|rédigez|redigez|corrige|"
+    r"corrigez|traduis|traduisez|calcule|calculez|résous|resous|résolvez|invente|inventez|génère|"
+    r"genere|générez|dessine|compose|code)\b"
+    r"|\b(?:fai[st]|faire)\s+(?:mon|ma|mes|notre|nos)\s+(?:devoirs?|exercices?|exposés?|exposes?|"
+    r"dm|dissertations?|rédactions?|redactions?|lettres?|cv)\b",
+    re.IGNORECASE,
+)
+TASK_REQUEST = (
+    "Je ne peux pas faire ce travail. Assistant du contrat de ville 2024-2030 de Flers Agglo, "
+    + _WHAT_IT_ANSWERS
+)
+
+
+def is_task_request(question: str) -> bool:
+    """Whether ``question`` asks the assistant to do a piece of work, not what the documents say."""
+    return bool(_TASK_REQUEST.search(question.replace("’", "'")))
 
 
 class ScopeClassifier:
@@ -273,6 +308,10 @@ class ScopeClassifier:
     def text_probability(self, question: str) -> float:
         """Probability that ``question`` is outside the contract's domain, by its words alone."""
         return float(self._model.predict_proba([question])[0, 1])
+
+    def leans_outside(self, question: str) -> bool:
+        """Whether ``question``'s words alone make it likelier outside the domain than inside."""
+        return self.text_probability(question) > 0.5
 
     def probability(self, question: str, evidence: Evidence) -> float:
         """Probability that ``question`` is outside the contract's domain, given what was found."""

@@ -29,9 +29,11 @@ from assistant.records import Answer, Hit
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from assistant.scope import (
     SMALL_TALK,
+    TASK_REQUEST,
     Evidence,
     ScopeClassifier,
     is_small_talk,
+    is_task_request,
     undefined_term,
     unknown_names,
     unknown_names_message,
@@ -206,6 +208,10 @@ class Assistant:
                 return refusal(question, hits, unknown_names_message([term]))
             if quoted := unknown_quotation(resolved, index.lexical, index.glossary, index.passages):
                 return refusal(question, hits, unknown_names_message([quoted]))
+            # Worded as a request, a question on the contract ("écris-moi les priorités de
+            # l'ASV") is still answered: only work of another domain gets the message.
+            if is_task_request(resolved) and self.scope.leans_outside(expanded):
+                return refusal(question, hits, TASK_REQUEST)
             if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
         return resolved, hits, cleaned if resolved != cleaned else ""

@@ -20,6 +20,7 @@ from assistant.scope import (
     Evidence,
     ScopeClassifier,
     is_small_talk,
+    is_task_request,
     stack_features,
     undefined_term,
     unknown_names,
@@ -279,3 +280,22 @@ def test_the_second_stage_refuses_more_when_the_evidence_tells_them_apart():
 )
 def test_small_talk_is_only_greetings_thanks_and_pleasantries(question, small_talk):
     assert is_small_talk(question) is small_talk
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        ("aide moi a faire mon devoir de maths sur les fractions stp", True),
+        ("Écris-moi une lettre de motivation pour un emploi de caissier", True),
+        ("peux-tu m'aider à rédiger un mail à mon propriétaire ?", True),
+        ("traduis « bonjour » en anglais", True),
+        ("tu peux faire mes exercices de français ?", True),
+        ("le contrat peut m'aider à faire valoir mes droits ?", False),
+        ("quelqu'un peut m'aider a faire une formation ?", False),
+        ("y a de l'aide aux devoirs pour mon fils au collège ?", False),
+        ("explique-moi le PRE", False),
+        ("qui écrit le rapport annuel du contrat de ville ?", False),
+    ],
+)
+def test_a_task_request_asks_for_work_not_for_what_the_documents_say(question, task):
+    assert is_task_request(question) == task

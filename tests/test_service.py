@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scope import SMALL_TALK
+from assistant.scope import SMALL_TALK, TASK_REQUEST
 from assistant.service import MAX_QUESTION_CHARS, NOT_FRENCH, Assistant
 from ingest.pipeline import ingest
 
@@ -113,6 +113,13 @@ def test_bad_input_gets_a_french_message(assistant, question, expected):
 def test_small_talk_is_told_what_the_assistant_answers(assistant, question):
     answer = assistant.ask(question)
     assert answer.refused and answer.text == SMALL_TALK and not answer.further_reading
+
+
+def test_a_request_for_work_is_told_what_the_assistant_does(assistant):
+    answer = assistant.ask("aide moi a faire mon devoir de maths sur les fractions stp")
+    assert answer.refused and answer.text == TASK_REQUEST
+    # Worded as a request, a question the documents answer is still answered.
+    check_grounded(assistant.ask("Écris-moi les priorités de l'Atelier Santé Ville"))
 
 
 def test_a_greeting_before_a_question_does_not_hide_it(assistant):
