@@ -52,7 +52,16 @@ horaires" asks a time of day, "c'est bien le 29 septembre ?" asks to confirm a f
 sentence holding it can, and a figure word in a question asking yes or no asks no figure
 (``assistant.answer``).  ``evals/gold/refusals7.jsonl`` (``ko..`` and
 ``ki..``) was written the same way after that, from the brief of the fifth and sixth, and screened
-the same way (1 in-scope and 11 out-of-scope examples removed, unread); it is unread.
+the same way (1 in-scope and 11 out-of-scope examples removed, unread); first measured at 58 of 60
+out-of-scope questions refused, 4 of 40 familiar ones.  It was read a session later (58 and 3 by
+then), and informed four changes: an opening at the moment asked ("la boulangerie est ouverte le
+lundi ?") needs a sentence saying it, "quand" after another question word opens a clause of time,
+and the words of an idiom ("en même temps") name no topic (``assistant.answer``); a request to do
+a piece of work gets its own message (``assistant.scope.is_task_request``).  The seventh batch
+of scope examples followed it too.  ``evals/gold/refusals8.jsonl`` (``lo..`` and ``li..``) was
+written the same way before those changes, from the same brief, and screened the same way (2
+in-scope and 4 out-of-scope examples and 1 attached question removed, unread); it is unread, but
+for one question seen in a search of the gold files for idioms.
 """
 
 from __future__ import annotations
