@@ -139,8 +139,9 @@ def test_a_followup_on_a_pronoun_is_answered_only_about_the_earlier_subject(answ
     funds = passage("fonds", "Le financement des actions associatives relève des crédits spécifiques.")
     found = [Hit(1, pre, 1.0), Hit(2, funds, 0.8)]
     resolved = "qui finance ça ? (c'est quoi le PRE ?)"  # followup.resolve
-    # Financing in general does not say who finances the PRE.
-    assert not answerer.answer(resolved, found).refused  # as a question of its own, it would do
+    # Read without its focus, the completed question takes the sentence on financing in general;
+    # as the follow-up it is, it asks who finances the PRE, which that sentence does not say.
+    assert not answerer.answer(resolved, found).refused
     assert answerer.answer(resolved, found, focus="qui finance ça ?").refused
     funded = passage("pre-fonds", "Le PRE est financé par l'État au titre de la politique de la ville.")
     answer = answerer.answer(resolved, [*found, Hit(3, funded, 0.5)], focus="qui finance ça ?")
