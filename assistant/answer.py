@@ -81,19 +81,19 @@ _OPENING = re.compile(
     r"ferm(?:e|ent|er|é|ée|és|ées|eture|etures)|horaires?)\b",
     re.IGNORECASE,
 )
-# Each moment as a question names it, and as a unit may say it: "le soir" is said "en soirée",
-# "le week-end" is said "le samedi" or "le dimanche".
+# Each moment as a question names it, and the other forms a unit may say it in: "le soir" is
+# said "en soirée", "le week-end" is said "le samedi" or "le dimanche".
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MOMENTS = [
-    (re.compile(asked, re.IGNORECASE), re.compile(said, re.IGNORECASE))
-    for asked, said in [
-        *((rf"\b{day}s?\b", rf"\b{day}s?\b") for day in _DAYS),
-        (r"\bweek-?ends?\b", r"\bweek-?ends?\b|\bsamedis?\b|\bdimanches?\b"),
-        (r"\bf[ée]ri[ée]s?\b", r"\bf[ée]ri[ée]s?\b"),
-        (r"\bsoir(s|ée|ées)?\b", r"\bsoir(s|ée|ées)?\b"),
-        (r"\bmatin(s|ée|ées)?\b", r"\bmatin(s|ée|ées)?\b"),
-        (r"\bmidi\b", r"\bmidi\b"),
-        (r"\bnuits?\b", r"\bnuits?\b|\bnocturne"),
+    (re.compile(asked, re.IGNORECASE), re.compile("|".join((asked, *also)), re.IGNORECASE))
+    for asked, *also in [
+        *((rf"\b{day}s?\b",) for day in _DAYS),
+        (r"\bweek-?ends?\b", r"\bsamedis?\b", r"\bdimanches?\b"),
+        (r"\bf[ée]ri[ée]s?\b",),
+        (r"\bsoir(s|ée|ées)?\b",),
+        (r"\bmatin(s|ée|ées)?\b",),
+        (r"\bmidi\b",),
+        (r"\bnuits?\b", r"\bnocturne"),
     ]
 ]
 _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "vendredi 27 octobre"
