@@ -403,13 +403,13 @@ class ExtractiveAnswerer:
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
         elif asks_figure:
             measured = _measured_words(question)
-            counted = [self._forms(w) for w in _COUNTED.findall(question)]
+            counted = self._counted(question)
             priced = [self._forms(w) for w in _PRICED.findall(question)]
             units = [
                 u for u in units
                 if _NUMBER.search(u.text)
                 and all(_measures(word, u) for word in measured)
-                and all(_counts(u.text, forms) for forms in counted)
+                and all(count.found_in(u.text) for count in counted)
                 and all(forms & _named_in(u) for forms in priced)
             ]
         return list(units)
@@ -455,6 +455,24 @@ class ExtractiveAnswerer:
         "habitants", "Saint": "St")."""
         tokens = set(tokenize(word))
         return tokens | {r for t in tokens for r in self.synonyms.related(t)}
+
+    def _counted(self, question: str) -> list[_Count]:
+        """What each "combien de ..." of ``question`` counts: its noun in its own forms and the
+        words the synonym table relates it to ("résidents": "habitants"), for an acronym the head
+        of its expansion ("QPV": "quartiers"), for a word that does not say who ("combien de
+        monde ?") any noun of people or bodies; or the words qualifying it ("de rénovation
+        urbaine")."""
+        counts = []
+        for noun, complement in _COUNTED.findall(question):
+            tokens = set(tokenize(noun))
+            forms = self._forms(noun)
+            entry = self.glossary.lookup(noun)
+            if entry is not None and entry.is_acronym:
+                forms |= set(tokenize(entry.expansion)[:1])
+            if tokens <= _HEADCOUNT:
+                forms |= _PEOPLE
+            counts.append(_Count(frozenset(forms), frozenset(tokenize(complement))))
+        return counts
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
@@ -512,7 +530,19 @@ def _as_sentence(text: str) -> str:
 
 
 _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
-_COUNTED = re.compile(r"\bcombien\s+(?:de|d['’])\s*(\w+)", re.IGNORECASE)
+# "combien de <noun> [de <complement>]": "combien de projets de rénovation urbaine ?".
+_COUNTED = re.compile(
+    r"\bcombien\s+(?:de|d['’])\s*(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
+)
+# Nouns that ask how many people or bodies without saying who ("combien de monde ?"), and the
+# nouns that count people or bodies: "50 partenaires" answers "combien d'organismes ?".
+_HEADCOUNT = frozenset(tokenize("monde gens personnes participants organismes inscrits présents"))
+_PEOPLE = frozenset(
+    tokenize(
+        "personnes habitants résidents partenaires participants acteurs structures associations "
+        "organismes institutions jeunes familles enfants élèves adultes bénévoles professionnels"
+    )
+)
 # What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
 # something else ("1 400 habitants") does not answer it.
 _PRICED = re.compile(
@@ -632,13 +662,22 @@ _NUMBER = re.compile(
 )
 
 
-def _counts(text: str, counted: set[str]) -> bool:
-    """Whether a number in ``text`` counts what was asked: "50 partenaires", not "3 jours"."""
-    for number in _NUMBER.finditer(text):
-        following = text[number.end():].split()[:3]
-        if counted & set(tokenize(" ".join(following))):
-            return True
-    return False
+@dataclass(frozen=True)
+class _Count:
+    """What a "combien de ..." counts (see ``ExtractiveAnswerer._counted``)."""
+
+    forms: frozenset[str]  # index tokens of the noun counted
+    complement: frozenset[str]  # ...and of the words qualifying it ("rénovation urbaine")
+
+    def found_in(self, text: str) -> bool:
+        """Whether a number in ``text`` counts it: "50 partenaires", not "3 jours"."""
+        for number in _NUMBER.finditer(text):
+            words = text[number.end():].split()
+            if self.forms & set(tokenize(" ".join(words[:3]))):
+                return True
+            if self.complement and self.complement <= set(tokenize(" ".join(words[:4]))):
+                return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -468,6 +468,26 @@ def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
     assert "1 400 habitants" in answer.text
 
 
+def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer):
+    text = "Le séminaire a duré 3 jours. Près de 50 partenaires sont venus au séminaire."
+    seminar = passage("seminaire", text)
+    for question in ("combien de monde au séminaire ?", "combien d'organismes au séminaire ?"):
+        answer = answerer.answer(question, [Hit(1, seminar, 1.0)])
+        assert_grounded(answer)
+        assert "50 partenaires" in answer.sentences[0].text, question
+    days = passage("duree", "Le séminaire a duré 3 jours.")
+    assert answerer.answer("combien de monde au séminaire ?", [Hit(1, days, 1.0)]).refused
+    orne = passage("orne", "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;")
+    answer = answerer.answer("combien de projets de rénovation urbaine dans l'Orne ?", [Hit(1, orne, 1.0)])
+    assert_grounded(answer)
+    assert "trois programmes" in answer.text
+    assert answerer.answer("combien de projets culturels dans l'Orne ?", [Hit(1, orne, 1.0)]).refused
+    france = passage("france", "En France, la métropole compte 1 362 quartiers prioritaires.")
+    answer = answerer.answer("combien de QPV en France ?", [Hit(1, france, 1.0)])
+    assert_grounded(answer)
+    assert "1 362 quartiers" in answer.text
+
+
 def test_a_percentage_is_given_by_a_percent_sign(answerer):
     iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
     answer = answerer.answer("quel pourcentage des salariés de l'IAE habitent en QPV ?", [Hit(1, iae, 1.0)])
