@@ -460,8 +460,9 @@ class ExtractiveAnswerer:
         """What each "combien de ..." of ``question`` counts: its noun in its own forms and the
         words the synonym table relates it to ("résidents": "habitants"), for an acronym the head
         of its expansion ("QPV": "quartiers"), for a word that does not say who ("combien de
-        monde ?") any noun of people or bodies; or the words qualifying it ("de rénovation
-        urbaine")."""
+        monde ?") any noun of people or bodies, or another noun of the question ("combien de
+        personnes ont rempli le questionnaire ?": "23 questionnaires"); or the words qualifying it
+        ("de rénovation urbaine")."""
         counts = []
         for noun, complement in _COUNTED.findall(question):
             tokens = set(tokenize(noun))
@@ -469,10 +470,17 @@ class ExtractiveAnswerer:
             entry = self.glossary.lookup(noun)
             if entry is not None and entry.is_acronym:
                 forms |= set(tokenize(entry.expansion)[:1])
-            if tokens <= _HEADCOUNT:
-                forms |= _PEOPLE
+            if tokens <= _HEADCOUNT:  # ...or of what they did: "23 questionnaires" were filled in
+                forms |= _PEOPLE | self._things_named(question)
             counts.append(_Count(frozenset(forms), frozenset(tokenize(complement))))
         return counts
+
+    @staticmethod
+    def _things_named(question: str) -> set[str]:
+        """The index tokens of ``question`` that may name a thing: not a number, a month or a
+        name ("23 questionnaires" answers, "17 ... à St Michel" does not)."""
+        names = {token for name in names_in(question) for token in tokenize(name)}
+        return {t for t in tokenize(question) if t.isalpha() and t not in _MONTHS | names}
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
@@ -543,6 +551,9 @@ _PEOPLE = frozenset(
         "organismes institutions jeunes familles enfants élèves adultes bénévoles professionnels"
     )
 )
+_MONTHS = frozenset(
+    tokenize("janvier février mars avril mai juin juillet août septembre octobre novembre décembre")
+)  # "le 12 septembre" counts nothing
 # What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
 # something else ("1 400 habitants") does not answer it.
 _PRICED = re.compile(
@@ -670,9 +681,12 @@ class _Count:
     complement: frozenset[str]  # ...and of the words qualifying it ("rénovation urbaine")
 
     def found_in(self, text: str) -> bool:
-        """Whether a number in ``text`` counts it: "50 partenaires", not "3 jours"."""
+        """Whether a number in ``text`` counts it: "50 partenaires", not "3 jours" nor "le 17
+        juin, des personnes"."""
         for number in _NUMBER.finditer(text):
             words = text[number.end():].split()
+            if set(tokenize(" ".join(words[:1]))) & _MONTHS:
+                continue  # a date
             if self.forms & set(tokenize(" ".join(words[:3]))):
                 return True
             if self.complement and self.complement <= set(tokenize(" ".join(words[:4]))):

@@ -482,6 +482,12 @@ def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant
     assert_grounded(answer)
     assert "trois programmes" in answer.text
     assert answerer.answer("combien de projets culturels dans l'Orne ?", [Hit(1, orne, 1.0)]).refused
+    survey = passage("enquete", "L'enquête a eu lieu le 17 juin. 23 questionnaires ont été complétés.")
+    answer = answerer.answer("combien de personnes ont rempli le questionnaire ?", [Hit(1, survey, 1.0)])
+    assert_grounded(answer)
+    assert "23 questionnaires" in answer.sentences[0].text  # what they filled in
+    dated = passage("date", "Le 17 juin, des personnes ont rempli le questionnaire.")
+    assert answerer.answer("combien de personnes ont rempli le questionnaire ?", [Hit(1, dated, 1.0)]).refused
     france = passage("france", "En France, la métropole compte 1 362 quartiers prioritaires.")
     answer = answerer.answer("combien de QPV en France ?", [Hit(1, france, 1.0)])
     assert_grounded(answer)
