@@ -468,30 +468,33 @@ def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
     assert "1 400 habitants" in answer.text
 
 
-def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer):
-    text = "Le séminaire a duré 3 jours. Près de 50 partenaires sont venus au séminaire."
-    seminar = passage("seminaire", text)
-    for question in ("combien de monde au séminaire ?", "combien d'organismes au séminaire ?"):
-        answer = answerer.answer(question, [Hit(1, seminar, 1.0)])
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        ("combien de monde au séminaire ?", "Le séminaire a duré 3 jours. 50 partenaires sont venus au séminaire.",
+         "50 partenaires"),
+        ("combien d'organismes au séminaire ?", "50 partenaires sont venus au séminaire.", "50 partenaires"),
+        ("combien de monde au séminaire ?", "Le séminaire a duré 3 jours.", None),
+        ("combien de projets de rénovation urbaine dans l'Orne ?",
+         "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;", "trois programmes"),
+        ("combien de projets culturels dans l'Orne ?",
+         "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;", None),
+        # what the people did is counted, a date is not
+        ("combien de personnes ont rempli le questionnaire ?",
+         "L'enquête a eu lieu le 17 juin. 23 questionnaires ont été complétés.", "23 questionnaires"),
+        ("combien de personnes ont rempli le questionnaire ?",
+         "Le 17 juin, des personnes ont rempli le questionnaire.", None),
+        ("combien de QPV en France ?", "En France, la métropole compte 1 362 quartiers prioritaires.",
+         "1 362 quartiers"),
+    ],
+)
+def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer, question, text, lead):
+    answer = answerer.answer(question, [Hit(1, passage("p", text), 1.0)])
+    if lead is None:
+        assert answer.refused
+    else:
         assert_grounded(answer)
-        assert "50 partenaires" in answer.sentences[0].text, question
-    days = passage("duree", "Le séminaire a duré 3 jours.")
-    assert answerer.answer("combien de monde au séminaire ?", [Hit(1, days, 1.0)]).refused
-    orne = passage("orne", "Mener à bien les trois programmes de rénovation urbaine de l'Orne ;")
-    answer = answerer.answer("combien de projets de rénovation urbaine dans l'Orne ?", [Hit(1, orne, 1.0)])
-    assert_grounded(answer)
-    assert "trois programmes" in answer.text
-    assert answerer.answer("combien de projets culturels dans l'Orne ?", [Hit(1, orne, 1.0)]).refused
-    survey = passage("enquete", "L'enquête a eu lieu le 17 juin. 23 questionnaires ont été complétés.")
-    answer = answerer.answer("combien de personnes ont rempli le questionnaire ?", [Hit(1, survey, 1.0)])
-    assert_grounded(answer)
-    assert "23 questionnaires" in answer.sentences[0].text  # what they filled in
-    dated = passage("date", "Le 17 juin, des personnes ont rempli le questionnaire.")
-    assert answerer.answer("combien de personnes ont rempli le questionnaire ?", [Hit(1, dated, 1.0)]).refused
-    france = passage("france", "En France, la métropole compte 1 362 quartiers prioritaires.")
-    answer = answerer.answer("combien de QPV en France ?", [Hit(1, france, 1.0)])
-    assert_grounded(answer)
-    assert "1 362 quartiers" in answer.text
+        assert lead in answer.sentences[0].text
 
 
 def test_a_percentage_is_given_by_a_percent_sign(answerer):
