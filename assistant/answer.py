@@ -125,6 +125,7 @@ _IDIOM = re.compile(
     re.IGNORECASE,
 )
 COMMON_NAME_SHARE = 0.2  # a name held by more passages is the setting of the whole contract
+LIST_LEAD_SHARE = 0.5  # a lead-in with its list may lead a list question covered this well
 SUBJECT_SHARE = 0.5  # an earlier question's words this close to its rarest one are its subject
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
 # "c'est bien le 29 septembre ?" asks to confirm a figure, which only a unit saying it can.
@@ -325,9 +326,12 @@ class ExtractiveAnswerer:
             enough = self._of_earlier_subject(question, focus, enough)
         if not enough:
             return refusal(question, hits)
-        lead = self._focused(focus, enough)[0]
-        chosen = [lead]
+        ranked = self._focused(focus, enough)
+        lead = ranked[0]
         wants_list = bool(_LIST_QUESTION.search(question))
+        if wants_list and _is_heading(lead) and not self._list_items(lead, units):
+            lead = self._bringing_a_list(ranked, units) or lead
+        chosen = [lead]
         if lead.is_item or wants_list:
             chosen += self._list_items(lead, units)
         if len(chosen) == 1:
@@ -335,6 +339,18 @@ class ExtractiveAnswerer:
                 u for u in units[1:] if not _overlaps(u, chosen) and u.coverage >= self.policy.min_coverage
             ][: self.policy.max_prose - 1]
         return compose(question, chosen)
+
+    def _bringing_a_list(self, ranked: list[Unit], units: Sequence[Unit]) -> Unit | None:
+        """For a list question whose best unit is a heading with no list under it ("Les 4 axes
+        transversaux", over pages of prose), the first of ``ranked`` that introduces a list of
+        two items or more ("Des axes transversaux :" and its four items), if it covers the
+        question at least half as well."""
+        for unit in ranked[1:]:
+            if unit.coverage < ranked[0].coverage * LIST_LEAD_SHARE:
+                break
+            if not unit.is_item and len(self._list_items(unit, units)) >= 2:
+                return unit
+        return None
 
     def _of_earlier_subject(self, question: str, focus: str, units: list[Unit]) -> list[Unit]:
         """``units`` that hold a word of ``focus``, the follow-up, and speak, in their words or
@@ -730,6 +746,11 @@ def _with_previous(hit: Hit) -> Iterator[tuple[Unit, Unit | None]]:
     for unit in units_of(hit):
         yield unit, previous if previous is not None and previous.block == unit.block else None
         previous = unit
+
+
+def _is_heading(unit: Unit) -> bool:
+    """Whether ``unit`` is a heading of its passage's section path."""
+    return " ".join(unit.text.split()) in unit.hit.passage.section
 
 
 def _answers_like(unit: Unit) -> bool:

@@ -497,6 +497,25 @@ def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant
         assert lead in answer.sentences[0].text
 
 
+def test_a_list_question_is_answered_by_a_list_rather_than_a_heading_over_prose(answerer):
+    heading = "Les 4 axes transversaux"
+    prose = passage("prose", f"{heading}\n\nL'objectif est d'accompagner les centres sociaux.", (heading,))
+    listed = passage(
+        "list",
+        "Des axes transversaux\n\n- La participation citoyenne\n- Le soutien à la parentalité\n"
+        "- L'égalité femmes/hommes\n- La lutte contre les discriminations",
+        ("Des axes transversaux",),
+    )
+    answer = answerer.answer("quels sont les 4 axes transversaux ?", [Hit(1, prose, 1.0), Hit(2, listed, 0.9)])
+    assert_grounded(answer)
+    assert answer.sentences[0].text.startswith("Des axes transversaux")
+    assert "La lutte contre les discriminations" in answer.text
+    # A list of something else, covering the question less than half as well, does not lead.
+    other = passage("other", "Des axes de circulation\n\n- La rue Saint-Jean\n- La rue de Paris", ("Voirie",))
+    answer = answerer.answer("quels sont les 4 axes transversaux ?", [Hit(1, prose, 1.0), Hit(2, other, 0.9)])
+    assert answer.sentences[0].text == heading
+
+
 def test_a_percentage_is_given_by_a_percent_sign(answerer):
     iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
     answer = answerer.answer("quel pourcentage des salariés de l'IAE habitent en QPV ?", [Hit(1, iae, 1.0)])
