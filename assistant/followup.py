@@ -11,7 +11,8 @@ kind of answer the follow-up asks, if it asks one ("Et combien de partenaires ?"
 lieu le séminaire ?": a figure, not the date).  A follow-up that leans on a pronoun ("qui finance
 ça ?" after "c'est quoi le PRE ?") asks about the earlier subject: the answer must speak of it,
 and is refused when no unit that could answer does (a sentence on financing in general does not
-say who finances the PRE).
+say who finances the PRE).  A follow-up may also point at an item of the previous answer by its
+rank ("développe le deuxième", ``rank_asked``): the assistant then asks about that item's words.
 """
 
 from __future__ import annotations
@@ -49,6 +50,34 @@ def leans_on_earlier(question: str) -> bool:
     """Whether ``question`` speaks of the earlier question's subject through a pronoun ("qui
     finance ça ?", "il est ouvert aux moins de 6 ans ?") rather than naming its own."""
     return bool(_PRONOUNS.search(question))
+
+
+_RANKS = {
+    "premier": 1, "première": 1, "premiere": 1, "1er": 1, "1ère": 1, "1ere": 1,
+    "deuxième": 2, "deuxieme": 2, "second": 2, "seconde": 2, "troisième": 3, "troisieme": 3,
+    "quatrième": 4, "quatrieme": 4, "cinquième": 5, "cinquieme": 5, "sixième": 6, "sixieme": 6,
+    "dernier": -1, "dernière": -1, "derniere": -1,
+}
+# A rank closing the question, after an article: "développe le deuxième", "et le 3e ?", "parle-moi
+# du dernier point"; not "le premier comité a eu lieu quand ?".
+_RANK = re.compile(
+    r"\b(?:le|la|du|au|de la|à la|sur le|sur la)\s+(\w+)(?:\s+(?:point|élément|element|item))?"
+    r"\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"(\d+)(?:e|è|ème|eme|er|ère|ere)", re.IGNORECASE)
+
+
+def rank_asked(question: str) -> int | None:
+    """The rank of the item of the previous answer a follow-up points at ("développe le
+    deuxième": 2, "et le dernier ?": -1), or None."""
+    match = _RANK.search(question)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if number := _NUMBERED.fullmatch(word):
+        return int(number.group(1)) or None
+    return _RANKS.get(word)
 
 
 def resolve(question: str, history: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant import ranking
 from assistant.answer import AnswerPolicy, ExtractiveAnswerer, refusal
-from assistant.followup import resolve
+from assistant.followup import rank_asked, resolve
 from assistant.grounding import without_instructions
 from assistant.index import LiveIndex, SearchIndex
 from assistant.llm import LLMAnswerer, make_chat_model
@@ -191,8 +191,11 @@ class Assistant:
             return refusal(question, (), NOT_FRENCH)
         if not engine.index.passages:
             return refusal(question, (), EMPTY_INDEX)
+        item = None  # of the previous answer, pointed at by its rank: it stands alone, no focus
         if engine.llm is not None:
             resolved = engine.llm.rewrite_followup(cleaned, history)
+        elif item := self._item_pointed_at(engine, cleaned, history, filters):
+            resolved = item
         else:
             resolved = resolve(cleaned, history)
         # Text addressed to a model inside a document is data: it is never quoted nor shown.
@@ -214,7 +217,27 @@ class Assistant:
                 return refusal(question, hits, TASK_REQUEST)
             if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
-        return resolved, hits, cleaned if resolved != cleaned else ""
+        return resolved, hits, cleaned if resolved != cleaned and not item else ""
+
+    def _item_pointed_at(
+        self, engine: _Engine, question: str, history: Sequence[str], filters: SearchFilter
+    ) -> str | None:
+        """For a follow-up pointing at an item of the previous answer by its rank ("développe le
+        deuxième" after "quels sont les 4 axes transversaux ?"), the words of that item: the
+        previous question is answered again, as it was (extractive answers are deterministic).
+        None when the question points at no rank, or the previous answer has no such item (a
+        sentence of prose is not an item)."""
+        rank, previous = rank_asked(question), [q for q in history if q.strip()]
+        if rank is None or not previous:
+            return None
+        earlier = self._prepare(engine, previous[-1], previous[:-1], filters)
+        if isinstance(earlier, Answer):
+            return None
+        resolved, hits, focus = earlier
+        sentences = engine.answerer.answer(resolved, hits, focus=focus).sentences
+        items = [s.text for s in sentences if s.bullet]
+        index = rank - 1 if rank > 0 else len(items) + rank
+        return items[index] if 0 <= index < len(items) else None
 
 
 def _looks_english(question: str) -> bool:

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.followup import is_followup, resolve
+from assistant.followup import is_followup, rank_asked, resolve
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,18 @@ def test_the_names_of_a_followup_replace_those_of_the_last_question():
 
 def test_an_opening_et_does_not_make_a_full_question_a_followup():
     assert not is_followup("et quels sont les leviers d'action du défi santé ?")
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        ("Développe le deuxième", 2),
+        ("et le 3e ?", 3),
+        ("parle-moi du dernier point", -1),
+        ("Et le second ?", 2),
+        ("le premier comité de pilotage a eu lieu quand ?", None),  # a rank of a noun, not of an item
+        ("qui a signé en premier ?", None),
+    ],
+)
+def test_a_followup_may_point_at_an_item_by_its_rank(question, rank):
+    assert rank_asked(question) == rank

@@ -53,6 +53,17 @@ def test_followup_uses_the_history(assistant):
     assert any("signataires" in c.passage.text for c in answer.citations)
 
 
+def test_a_followup_may_point_at_an_item_of_the_previous_answer_by_its_rank(assistant):
+    question = "quelles priorités a fait émerger l'analyse des besoins sociaux ?"
+    items = [s.text for s in assistant.ask(question).sentences if s.bullet]
+    assert len(items) >= 3
+    for followup, item in (("Développe le deuxième", items[1]), ("et le dernier ?", items[-1])):
+        answer = assistant.ask(followup, history=[question])
+        check_grounded(answer)
+        assert answer.sentences[0].text == item, followup
+    assert assistant.ask("Développe le 40e", history=[question]).refused  # there is no 40th
+
+
 def test_out_of_scope_is_refused(assistant):
     answer = assistant.ask("Donne-moi une recette de tarte aux pommes")
     assert answer.refused and not answer.citations
