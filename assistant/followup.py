@@ -53,7 +53,7 @@ def leans_on_earlier(question: str) -> bool:
 
 
 _RANKS = {
-    "premier": 1, "première": 1, "premiere": 1, "1er": 1, "1ère": 1, "1ere": 1,
+    "premier": 1, "première": 1, "premiere": 1,
     "deuxième": 2, "deuxieme": 2, "second": 2, "seconde": 2, "troisième": 3, "troisieme": 3,
     "quatrième": 4, "quatrieme": 4, "cinquième": 5, "cinquieme": 5, "sixième": 6, "sixieme": 6,
     "dernier": -1, "dernière": -1, "derniere": -1,

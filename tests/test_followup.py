@@ -46,6 +46,7 @@ def test_an_opening_et_does_not_make_a_full_question_a_followup():
         ("et le 3e ?", 3),
         ("parle-moi du dernier point", -1),
         ("Et le second ?", 2),
+        ("et sur la 1ère ?", 1),
         ("le premier comité de pilotage a eu lieu quand ?", None),  # a rank of a noun, not of an item
         ("qui a signé en premier ?", None),
     ],
