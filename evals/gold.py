@@ -61,11 +61,12 @@ a piece of work gets its own message (``assistant.scope.is_task_request``).  The
 of scope examples followed it too.  ``evals/gold/refusals8.jsonl`` (``lo..`` and ``li..``) was
 written the same way before those changes, from the same brief, and screened the same way (2
 in-scope and 4 out-of-scope examples and 1 attached question removed, unread); first measured
-at 57 of 60 out-of-scope questions refused, 3 of 40 familiar ones.  It was read a session later,
-after ``evals/gold/refusals9.jsonl`` (``mo..`` and ``mi..``) had been written the same way and
-screened the same way (2 in-scope and 9 out-of-scope examples and 2 attached questions removed,
-unread) and first measured with the weights learned again (57 of 60 out-of-scope questions
-refused, 9 of 40 familiar ones).  The ninth is unread.
+at 57 of 60 out-of-scope questions refused, 3 of 40 familiar ones.  ``evals/gold/refusals9.jsonl``
+(``mo..`` and ``mi..``) was then written and screened the same way (2 in-scope and 9 out-of-scope
+examples and 2 attached questions removed, unread), and first measured with the weights learned
+again (57 of 60 out-of-scope questions refused, 9 of 40 familiar ones).  After that the eighth was
+read, and informed one change: a count asked in other words ("combien d'organismes", "de
+résidents", "de QPV") is counted by what is meant (``assistant.answer``).  The ninth is unread.
 """
 
 from __future__ import annotations
