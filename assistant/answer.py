@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from assistant.followup import leans_on_earlier
 from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, fold, names_in, tokenize
+from assistant.lexical import MONTHS, LexicalIndex, fold, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
 
@@ -358,7 +358,7 @@ class ExtractiveAnswerer:
         its rarest words ("PRE" in "c'est quoi le PRE ?"), and those weighing at least half as
         much.  "qui finance ça ?" then needs the financing of the PRE, not of anything else.
         Those naming the subject themselves come first, each group in its order."""
-        wanted = self._related(focus)
+        wanted = self._forms(focus)
         earlier = question.replace(focus.strip(), "", 1)
         concepts = [c for c in self._concepts(earlier) if not c.matches & wanted]
         if not concepts:
@@ -378,14 +378,10 @@ class ExtractiveAnswerer:
                 near.append(unit)
         return naming + near
 
-    def _related(self, text: str) -> set[str]:
-        """The index tokens of ``text`` and the words the synonym table relates to them."""
-        return {word for token in tokenize(text) for word in (token, *self.synonyms.related(token))}
-
     def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
         """``units`` holding a word of ``focus``, or one the synonym table relates to it, first;
         each group in its order."""
-        wanted = self._related(focus)
+        wanted = self._forms(focus)
         if not wanted:  # a question that stands alone: nothing to read in the units
             return units
         return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
@@ -466,10 +462,10 @@ class ExtractiveAnswerer:
             return list(units)
         return [u for u in units if any(_spells_out(form, set(tokenize(u.text))) for form in long_forms)]
 
-    def _forms(self, word: str) -> set[str]:
-        """Index tokens that stand for a word: its own and its related words ("personnes":
-        "habitants", "Saint": "St")."""
-        tokens = set(tokenize(word))
+    def _forms(self, text: str) -> set[str]:
+        """Index tokens that stand for the words of ``text``: their own and the words the synonym
+        table relates to them ("personnes": "habitants", "Saint": "St")."""
+        tokens = set(tokenize(text))
         return tokens | {r for t in tokens for r in self.synonyms.related(t)}
 
     def _counted(self, question: str) -> list[_Count]:
@@ -567,9 +563,7 @@ _PEOPLE = frozenset(
         "organismes institutions jeunes familles enfants élèves adultes bénévoles professionnels"
     )
 )
-_MONTHS = frozenset(
-    tokenize("janvier février mars avril mai juin juillet août septembre octobre novembre décembre")
-)  # "le 12 septembre" counts nothing
+_MONTHS = frozenset(tokenize(" ".join(MONTHS)))  # "le 12 septembre" counts nothing
 # What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
 # something else ("1 400 habitants") does not answer it.
 _PRICED = re.compile(

@@ -67,7 +67,8 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 _WORD = re.compile(r"[^\W_]+")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
-_MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
+# The months, accents folded; "12/07/2020" is also indexed as "12 juillet 2020".
+MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 
 _stemmer = Stemmer.Stemmer("french")
@@ -161,7 +162,7 @@ def _spelled_date(match: re.Match) -> str:
     if not 1 <= int(month) <= 12:
         return match.group(0)
     year = year if len(year) == 4 else "20" + year
-    return f"{match.group(0)} {int(day)} {_MONTHS[int(month) - 1]} {year}"
+    return f"{match.group(0)} {int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
