@@ -67,13 +67,13 @@ TEXT_OUT_OF_SCOPE_PROBABILITY = 0.85
 # refused are 3, 2, 1 and 1 of 40 at 0.8, 0.85, 0.9 and 0.92 (when it was first chosen, 4, 2, 1, 1,
 # and refusals3 refused one more out-of-scope question at 0.9 than at 0.92); refusals2, 3, 4 and 6
 # give the same figures at all four.  Held out on the weakly covered examples (python -m
-# evals.scope), 0.9 refuses 1.0 % of the in-scope ones and 93.2 % of the out-of-scope ones; the
-# text alone refused 0.7 % and 86.2 %, and both stages at the same 0.7 % (threshold 0.952) 89.8 %.
+# evals.scope), 0.9 refuses 1.2 % of the in-scope ones and 92.9 % of the out-of-scope ones; the
+# text alone refused 0.8 % and 87.0 %, and both stages at the same 0.8 % (threshold 0.932) 91.3 %.
 OUT_OF_SCOPE_PROBABILITY = 0.9
 # Probability of "out of scope" by the text alone above which strong evidence does not spare a
 # question the scope decision: above the held-out text probability of every strongly covered
-# in-scope example (python -m evals.scope: 0.971 at most); 1 of the 23 strongly covered
-# out-of-scope ones exceeds it.
+# in-scope example (python -m evals.scope: 0.986 at most); 3 of the 23 strongly covered
+# out-of-scope ones exceed it.
 CERTAINLY_OUTSIDE = 0.99
 STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope
 # ...nor one covered this well, synonyms included ("qui pilote le contrat ?": "pilote" is not in
@@ -300,7 +300,7 @@ class ScopeClassifier:
     @lru_cache(maxsize=1)
     def default(cls) -> ScopeClassifier:
         """The classifier of the shipped examples and weights, trained once per process (1.6 to
-        2.0 s on this machine for the 4,824 examples, plus about 1 s to import scikit-learn)."""
+        2.0 s on this machine for the 4,821 examples, plus about 1 s to import scikit-learn)."""
         examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
         weights = read_weights(SCOPE_EVIDENCE_FILE, STACK_FEATURES)
         return cls(examples["in_scope"], examples["out_of_scope"], weights)

@@ -66,7 +66,11 @@ at 57 of 60 out-of-scope questions refused, 3 of 40 familiar ones.  ``evals/gold
 examples and 2 attached questions removed, unread), and first measured with the weights learned
 again (57 of 60 out-of-scope questions refused, 9 of 40 familiar ones).  After that the eighth was
 read, and informed one change: a count asked in other words ("combien d'organismes", "de
-résidents", "de QPV") is counted by what is meant (``assistant.answer``).  The ninth is unread.
+résidents", "de QPV") is counted by what is meant (``assistant.answer``).
+``evals/gold/refusals10.jsonl`` (``no..`` and ``ni..``) was written and screened the same way (3
+out-of-scope examples removed, unread), and first measured with the weights learned again (56 of
+60 out-of-scope questions refused, 2 of 40 familiar ones).  The ninth was read after that.  The
+tenth is unread.
 """
 
 from __future__ import annotations
