@@ -81,6 +81,11 @@ _OPENING = re.compile(
     r"ferm(?:e|ent|er|é|ée|és|ées|eture|etures)|horaires?)\b",
     re.IGNORECASE,
 )
+# One's hours of work are not a place's opening: "les bus collent pas aux horaires de boulot de
+# nuit" asks about no opening at night.
+_WORKING_HOURS = re.compile(
+    r"\bhoraires (?:de (?:travail|boulot|taf|job)|d[ée]cal[ée]s|atypiques)\b", re.IGNORECASE
+)
 # Each moment as a question names it, and the other forms a unit may say it in: "le soir" is
 # said "en soirée", "le week-end" is said "le samedi" or "le dimanche".
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -644,7 +649,7 @@ def _asks_date(question: str) -> bool:
 def _opening_moments(question: str) -> list[re.Pattern[str]]:
     """For a question on when something opens or closes ("ouvert le lundi ?", "ça ferme tard le
     soir ?"), the moments it names, each as the forms a unit may say it in."""
-    question = _WEEKDAY_DATE.sub("", question)  # a date, not a day of opening
+    question = _WORKING_HOURS.sub("", _WEEKDAY_DATE.sub("", question))  # not a day of opening
     if not _OPENING.search(question):
         return []
     return [said for asked, said in _MOMENTS if asked.search(question)]

@@ -366,6 +366,21 @@ def test_a_question_on_timetables_that_asks_none_is_answered(answerer):
     assert_grounded(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("les bus collent pas aux horaires de boulot de nuit ou du week-end, le texte en parle ?", True),
+        ("les bus roulent la nuit ou le week-end avec des horaires adaptés ?", False),
+    ],
+)
+def test_hours_of_work_are_not_an_opening(answerer, question, answered):
+    text = "La mobilité reste difficile pour le travail en horaires décalés, dimanche et jours fériés."
+    answer = answerer.answer(question, [Hit(1, passage("t", text), 1.0)])
+    assert answer.refused != answered
+    if answered:
+        assert_grounded(answer)
+
+
 @pytest.mark.parametrize(("year", "confirmed"), [("2030", True), ("2032", False)])
 def test_a_figure_to_confirm_is_confirmed_only_by_a_sentence_holding_it(answerer, year, confirmed):
     text = "Le contrat de ville couvre les années 2024 à 2030 dans les quartiers prioritaires."
