@@ -501,6 +501,8 @@ def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
          "Le 17 juin, des personnes ont rempli le questionnaire.", None),
         ("combien de QPV en France ?", "En France, la métropole compte 1 362 quartiers prioritaires.",
          "1 362 quartiers"),
+        ("le contrat, il est découpé en combien de morceaux ?", "Un contrat de ville structuré en 3 parties",
+         "3 parties"),
     ],
 )
 def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer, question, text, lead):
