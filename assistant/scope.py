@@ -9,7 +9,8 @@ whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``), nor s
 question quotes that they never write ("que veut dire « avoir quartier libre » ?",
 ``unknown_quotation``).  Greetings and thanks alone get a word on what the assistant answers
 (``is_small_talk``), and a request to do a piece of work (a letter, homework, a translation) that
-it cannot do (``is_task_request``).
+it cannot do (``is_task_request``).  Nor can they say what is on tonight or this week-end
+("qu'est-ce qui passe au cinéma ce soir ?", ``present_moment``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
@@ -263,6 +264,29 @@ TASK_REQUEST = (
 def is_task_request(question: str) -> bool:
     """Whether ``question`` asks the assistant to do a piece of work, not what the documents say."""
     return bool(_TASK_REQUEST.search(question.replace("’", "'")))
+
+
+# A moment of the present day or week ("ce soir", "cette semaine", "ce samedi"): the contract sets
+# aims for 2024-2030 and cannot say what is on tonight.  None of the 2,043 in-scope examples nor of
+# the 590 read gold questions that are not out of scope names one; 30 out-of-scope examples and 28
+# read out-of-scope gold questions do.  "depuis ce matin" tells how long a trouble has lasted.
+_PRESENT_MOMENT = re.compile(
+    r"(?<!depuis )\b(?:ce soir|ce matin|ce midi|cet (?:après-midi|apres-midi|aprem)|"
+    r"cette (?:nuit|semaine|soirée|soiree|matinée|matinee)|"
+    r"ce (?:week-?end|we|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche))\b",
+    re.IGNORECASE,
+)
+PRESENT_MOMENT = (
+    "Les documents du contrat de ville fixent des objectifs et des actions pour 2024-2030 : ils ne "
+    "disent pas ce qui se passe « {moment} ». Pour un programme, des horaires ou un événement du "
+    "moment, renseignez-vous auprès de la structure concernée ou de la mairie."
+)
+
+
+def present_moment(question: str) -> str | None:
+    """The moment of the present day or week ``question`` asks about ("ce soir"), if any."""
+    match = _PRESENT_MOMENT.search(question)
+    return match.group(0) if match else None
 
 
 class ScopeClassifier:

@@ -28,12 +28,14 @@ from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.records import Answer, Hit
 from assistant.retrieve import QueryError, RetrievalMode, Retriever, SearchFilter, normalise_query
 from assistant.scope import (
+    PRESENT_MOMENT,
     SMALL_TALK,
     TASK_REQUEST,
     Evidence,
     ScopeClassifier,
     is_small_talk,
     is_task_request,
+    present_moment,
     undefined_term,
     unknown_names,
     unknown_names_message,
@@ -215,6 +217,9 @@ class Assistant:
             # l'ASV") is still answered: only work of another domain gets the message.
             if is_task_request(resolved) and self.scope.leans_outside(expanded):
                 return refusal(question, hits, TASK_REQUEST)
+            # ...and a question on what is on tonight, when its words lean out of the domain.
+            if (moment := present_moment(resolved)) and self.scope.leans_outside(expanded):
+                return refusal(question, hits, PRESENT_MOMENT.format(moment=moment))
             if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
         return resolved, hits, cleaned if resolved != cleaned and not item else ""

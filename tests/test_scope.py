@@ -21,6 +21,7 @@ from assistant.scope import (
     ScopeClassifier,
     is_small_talk,
     is_task_request,
+    present_moment,
     stack_features,
     undefined_term,
     unknown_names,
@@ -299,3 +300,20 @@ def test_small_talk_is_only_greetings_thanks_and_pleasantries(question, small_ta
 )
 def test_a_task_request_asks_for_work_not_for_what_the_documents_say(question, task):
     assert is_task_request(question) == task
+
+
+@pytest.mark.parametrize(
+    ("question", "moment"),
+    [
+        ("Qu'est-ce qui passe au cinéma à Flers ce soir ?", "ce soir"),
+        ("il fait beau ce week-end à Caen ?", "ce week-end"),
+        ("la pharmacie de garde cette nuit ?", "cette nuit"),
+        ("Le marché a lieu ce samedi place Saint-Michel ?", "ce samedi"),
+        ("la maison d'activités ouvre le samedi ?", None),
+        ("Ma box internet ne marche plus depuis ce matin, je fais comment ?", None),
+        ("quelles actions sont prévues cette année pour les jeunes ?", None),
+        ("Demain, le contrat sera structuré comment ?", None),
+    ],
+)
+def test_a_moment_of_the_present_day_or_week_is_found(question, moment):
+    assert present_moment(question) == moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scope import SMALL_TALK, TASK_REQUEST
+from assistant.scope import PRESENT_MOMENT, SMALL_TALK, TASK_REQUEST
 from assistant.service import MAX_QUESTION_CHARS, NOT_FRENCH, Assistant
 from ingest.pipeline import ingest
 
@@ -131,6 +131,12 @@ def test_a_request_for_work_is_told_what_the_assistant_does(assistant):
     assert answer.refused and answer.text == TASK_REQUEST
     # Worded as a request, a question the documents answer is still answered.
     check_grounded(assistant.ask("Écris-moi les priorités de l'Atelier Santé Ville"))
+
+
+def test_a_question_on_what_is_on_tonight_is_told_what_the_documents_hold(assistant):
+    answer = assistant.ask("Qu'est-ce qui passe au cinéma à Flers ce soir ?")
+    assert answer.refused and answer.text == PRESENT_MOMENT.format(moment="ce soir")
+    assert answer.further_reading  # the closest passages all the same
 
 
 def test_a_greeting_before_a_question_does_not_hide_it(assistant):
