@@ -73,6 +73,9 @@ _TIME_QUESTION = re.compile(
     r"|\b(c'?est quoi|c koi|ce sont quoi) (les )?horaires\b|^\s*horaires\b",
     re.IGNORECASE,
 )
+# "c'est pour quel âge ?", "à partir de quel âge ... ?", "quelle tranche d'âge ?": an age, in years.
+_AGE_QUESTION = re.compile(r"\bquel(le)?s? (tranches? d')?[âa]ges?\b|\btranches? d'[âa]ges?\b", re.IGNORECASE)
+_AGE = re.compile(r"\b\d{1,2} ?ans\b|\b[âa]g[ée]e?s? de\b", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
 # "La boulangerie est ouverte le lundi ?", "le centre ouvre le soir ?" ask when a place opens:
 # only a unit saying that something opens or closes at that moment can answer.
@@ -392,13 +395,15 @@ class ExtractiveAnswerer:
         return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
-        """The units holding what the question asks for, in their order: a time of day, the
-        opening at the moment asked, a person's name, a place's name, the figure it asks to
+        """The units holding what the question asks for, in their order: a time of day, an age,
+        the opening at the moment asked, a person's name, a place's name, the figure it asks to
         confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
         budget" needs "budget" near it."""
         question = question.replace("’", "'")
         if _TIME_QUESTION.search(question):
             units = [u for u in units if _TIME_OF_DAY.search(u.text)]
+        if _AGE_QUESTION.search(question):
+            units = [u for u in units if _AGE.search(u.text)]
         for moment in _opening_moments(question):
             units = [
                 u for u in units
@@ -613,10 +618,10 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, an opening, a person, a place, a meaning, a figure to confirm, a
+    looks for: a time of day, an age, an opening, a person, a place, a meaning, a figure to confirm, a
     date or a figure."""
     question = question.replace("’", "'")
-    kinds = (_TIME_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
+    kinds = (_TIME_QUESTION, _AGE_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
     return (
         _asks_date(question)
         or _asks_figure(question)

@@ -302,9 +302,10 @@ PERMANENCES = passage(
         "horaires permanences france services mardi",
         "comment s'appelle la déléguée du préfet ?",
         "qui est la déléguée du préfet ?",
+        "les permanences France Services, c'est pour les gens de quel âge ?",
     ],
 )
-def test_a_time_or_a_name_question_without_one_is_refused(answerer, question):
+def test_a_time_an_age_or_a_name_question_without_one_is_refused(answerer, question):
     assert answerer.answer(question, [Hit(1, PERMANENCES, 1.0)]).refused
 
 
@@ -321,9 +322,14 @@ def test_a_time_or_a_name_question_without_one_is_refused(answerer, question):
             "La déléguée du préfet, Mme Martin, anime le comité technique.",
             "Mme Martin",
         ),
+        (
+            "les permanences France Services, c'est pour les gens de quel âge ?",
+            "Les permanences France Services accueillent les jeunes de 16 à 25 ans.",
+            "16 à 25 ans",
+        ),
     ],
 )
-def test_a_time_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
+def test_a_time_an_age_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
     answer = answerer.answer(question, [Hit(1, PERMANENCES, 1.0), Hit(2, passage("x", text), 0.5)])
     assert_grounded(answer)
     assert expected in answer.sentences[0].text
