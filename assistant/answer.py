@@ -499,10 +499,11 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _things_named(question: str) -> set[str]:
-        """The index tokens of ``question`` that may name a thing: not a number, a month or a
-        name ("23 questionnaires" answers, "17 ... à St Michel" does not)."""
+        """The index tokens of ``question`` that may name a thing: not a number, a month, a name
+        or a place ("23 questionnaires" answers, "17 ... à St Michel" and "deux QPV" do not)."""
         names = {token for name in names_in(question) for token in tokenize(name)}
-        return {t for t in tokenize(question) if t.isalpha() and t not in _MONTHS | names}
+        left_out = _MONTHS | _PLACE_NOUNS | names
+        return {t for t in tokenize(question) if t.isalpha() and t not in left_out}
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         """The other items of the lead's list, in document order, best-covered first if many."""
@@ -574,6 +575,11 @@ _PEOPLE = frozenset(
     )
 )
 _MONTHS = frozenset(tokenize(" ".join(MONTHS)))  # "le 12 septembre" counts nothing
+# Where people live counts nobody: "les deux QPV de Flers" does not answer "le QPV de Saint-Sauveur,
+# ça fait combien de monde ?".
+_PLACE_NOUNS = frozenset(
+    tokenize("quartiers qpv zones villes communes territoires secteurs périmètres")
+)
 # What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
 # something else ("1 400 habitants") does not answer it.
 _PRICED = re.compile(

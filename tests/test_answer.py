@@ -509,6 +509,10 @@ def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
          "1 362 quartiers"),
         ("le contrat, il est découpé en combien de morceaux ?", "Un contrat de ville structuré en 3 parties",
          "3 parties"),
+        # where people live counts nobody
+        ("le QPV de Saint-Sauveur, ça fait combien de monde ?",
+         "Les deux QPV de Flers, dont Saint-Sauveur, concentrent la précarité. Cette zone couvre 2 700 habitants.",
+         "2 700 habitants"),
     ],
 )
 def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer, question, text, lead):
