@@ -8,6 +8,8 @@ A one-word key is compared as an index token (``assistant.lexical.tokenize``: fo
 so "manger", "mangent" and "Manger" agree.  A key of several words ("faire les courses", "à la
 rue") is an expression: it applies only when the question holds those words in that order
 (folded, stop words included), never to one of its words alone.  Related words are index tokens.
+A word written as a name (``assistant.lexical.names_in``: "le quartier des Fleurs") is not widened
+to the words of its common noun ("espaces verts"); expressions still apply.
 
 Given the lexical index, only the question words the documents rarely use (in at most
 ``EXPAND_SHARE`` of the passages) are expanded: "boulot" becomes "emploi", but "parents", which
@@ -23,7 +25,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.lexical import LexicalIndex, fold, tokenize
+from assistant.lexical import LexicalIndex, fold, names_in, tokenize
 
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.json"
 EXPAND_SHARE = 0.02
@@ -66,11 +68,15 @@ class Synonyms:
         return self._tokens.get(token, frozenset())
 
     def related_in(self, text: str, lexical: LexicalIndex | None = None) -> dict[str, frozenset[str]]:
-        """For each index token of ``text``, its related words, plus those of the expressions of
-        ``text`` that the token is part of; with ``lexical``, for the rare tokens only."""
+        """For each index token of ``text``, its related words (none for a name's), plus those of
+        the expressions of ``text`` that the token is part of; with ``lexical``, for the rare
+        tokens only."""
         tokens = tokenize(text)
+        named = {token for name in names_in(text) for token in tokenize(name)}
         related = {
-            token: set(self.related(token)) if lexical is None or lexical.is_rare(token, EXPAND_SHARE) else set()
+            token: set(self.related(token))
+            if token not in named and (lexical is None or lexical.is_rare(token, EXPAND_SHARE))
+            else set()
             for token in tokens
         }
         if self._phrases:

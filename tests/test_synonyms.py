@@ -18,6 +18,7 @@ def table(tmp_path) -> Synonyms:
         "boulot": ["emploi", "insertion professionnelle"],
         "faire les courses": ["commerces de proximité"],
         "à la rue": ["sans domicile"],
+        "fleurs": ["espaces verts"],
     }), encoding="utf-8")
     return Synonyms.load(path)
 
@@ -37,6 +38,11 @@ def test_an_expression_lends_its_related_words_to_its_own_tokens(table):
     related = table.related_in("des familles à la rue")
     assert related[tokenize("rue")[0]] == frozenset(tokenize("sans domicile"))
     assert related[tokenize("familles")[0]] == frozenset()
+
+
+def test_a_name_is_not_widened_to_the_words_of_its_common_noun(table):
+    assert table.expand("des fleurs dans le quartier ?") == set(tokenize("espaces verts"))
+    assert table.expand("le quartier des Fleurs, c'est loin du QPV ?") == set()
 
 
 def test_the_shipped_table_loads_and_maps_to_corpus_words():
