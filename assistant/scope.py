@@ -68,12 +68,12 @@ TEXT_OUT_OF_SCOPE_PROBABILITY = 0.85
 # refused are 3, 2, 1 and 1 of 40 at 0.8, 0.85, 0.9 and 0.92 (when it was first chosen, 4, 2, 1, 1,
 # and refusals3 refused one more out-of-scope question at 0.9 than at 0.92); refusals2, 3, 4 and 6
 # give the same figures at all four.  Held out on the weakly covered examples (python -m
-# evals.scope), 0.9 refuses 1.2 % of the in-scope ones and 92.9 % of the out-of-scope ones; the
-# text alone refused 0.8 % and 87.0 %, and both stages at the same 0.8 % (threshold 0.932) 91.3 %.
+# evals.scope), 0.9 refuses 1.1 % of the in-scope ones and 93.0 % of the out-of-scope ones; the
+# text alone refused 0.8 % and 87.0 %, and both stages at the same 0.8 % (threshold 0.925) 92.1 %.
 OUT_OF_SCOPE_PROBABILITY = 0.9
 # Probability of "out of scope" by the text alone above which strong evidence does not spare a
 # question the scope decision: above the held-out text probability of every strongly covered
-# in-scope example (python -m evals.scope: 0.986 at most); 3 of the 23 strongly covered
+# in-scope example (python -m evals.scope: 0.986 at most); 3 of the 21 strongly covered
 # out-of-scope ones exceed it.
 CERTAINLY_OUTSIDE = 0.99
 STRONG_EVIDENCE = 0.5  # a question whose own words a passage covers this well is never out of scope

@@ -69,8 +69,11 @@ read, and informed one change: a count asked in other words ("combien d'organism
 résidents", "de QPV") is counted by what is meant (``assistant.answer``).
 ``evals/gold/refusals10.jsonl`` (``no..`` and ``ni..``) was written and screened the same way (3
 out-of-scope examples removed, unread), and first measured with the weights learned again (56 of
-60 out-of-scope questions refused, 2 of 40 familiar ones).  The ninth was read after that.  The
-tenth is unread.
+60 out-of-scope questions refused, 2 of 40 familiar ones).  The ninth was read after that, and
+informed six changes: hours of work are not an opening, an age question needs a sentence saying an
+age, places count nobody in "combien de monde" (``assistant.answer``), a name is not widened by
+the synonym table, which gained three words (``assistant.synonyms``), and a question on what is
+on tonight gets its own message (``assistant.scope.present_moment``).  The tenth is unread.
 """
 
 from __future__ import annotations
