@@ -74,7 +74,9 @@ _TIME_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # "c'est pour quel âge ?", "à partir de quel âge ... ?", "quelle tranche d'âge ?": an age, in years.
-_AGE_QUESTION = re.compile(r"\bquel(le)?s? (tranches? d')?[âa]ges?\b|\btranches? d'[âa]ges?\b", re.IGNORECASE)
+_AGE_QUESTION = re.compile(
+    r"\bquel(le)?s? (tranches? d')?[âa]ges?\b|\btranches? d'[âa]ges?\b", re.IGNORECASE
+)
 _AGE = re.compile(r"\b\d{1,2} ?ans\b|\b[âa]g[ée]e?s? de\b", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
 # "La boulangerie est ouverte le lundi ?", "le centre ouvre le soir ?" ask when a place opens:
@@ -624,8 +626,8 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, an age, an opening, a person, a place, a meaning, a figure to confirm, a
-    date or a figure."""
+    looks for: a time of day, an age, an opening, a person, a place, a meaning, a figure to
+    confirm, a date or a figure."""
     question = question.replace("’", "'")
     kinds = (_TIME_QUESTION, _AGE_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
     return (

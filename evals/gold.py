@@ -73,7 +73,13 @@ out-of-scope examples removed, unread), and first measured with the weights lear
 informed six changes: hours of work are not an opening, an age question needs a sentence saying an
 age, places count nobody in "combien de monde" (``assistant.answer``), a name is not widened by
 the synonym table, which gained three words (``assistant.synonyms``), and a question on what is
-on tonight gets its own message (``assistant.scope.present_moment``).  The tenth is unread.
+on tonight gets its own message (``assistant.scope.present_moment``).  With those changes and the
+weights learned again, the tenth gave 56 of 60 out-of-scope questions refused and 1 of 40 familiar
+ones; it was then seen by accident (printed whole in a check of line lengths), and no change
+followed.  All 40 of its familiar questions have evidence that an earlier set's question has too
+(24 a question of the ninth), as 38, 37 and 37 of those of the ninth, eighth and fifth have, each
+against the sets before it: the blind sets ask again, in other words, the facts the read ones
+asked.  The fifth is the only set still unread.
 """
 
 from __future__ import annotations
