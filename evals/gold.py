@@ -79,7 +79,14 @@ ones; it was then seen by accident (printed whole in a check of line lengths), a
 followed.  All 40 of its familiar questions have evidence that an earlier set's question has too
 (24 a question of the ninth), as 38, 37 and 37 of those of the ninth, eighth and fifth have, each
 against the sets before it: the blind sets ask again, in other words, the facts the read ones
-asked.  The fifth is the only set still unread.
+asked.  ``evals/gold/refusals11.jsonl`` (``po..`` and ``pi..``) was then written from the same
+brief, with two more rules its checker enforced: no familiar question on a fact an earlier set
+asked (its evidence neither holding nor held by an earlier evidence, nor sharing 4 words in a row
+with one), no out-of-scope question sharing half its words with an earlier one.  Screened the same
+way (1 in-scope and 5 out-of-scope examples and 1 attached question removed, unread), and first
+measured with the weights learned again: 57 of 60 out-of-scope questions refused, 1 of 40
+familiar ones, but hit@5 0.875 and MRR 0.680, under the targets the earlier sets meet.  The fifth
+and the eleventh are unread.
 """
 
 from __future__ import annotations
