@@ -119,6 +119,12 @@ _PLACE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
+# A question asking a time of day, an age or a person's name, and what a unit must hold to answer.
+_ASKED_AND_SAID = (
+    (_TIME_QUESTION, _TIME_OF_DAY),
+    (_AGE_QUESTION, _AGE),
+    (_PERSON_QUESTION, _PERSON_NAME),
+)
 _DEFINITION_QUESTION = re.compile(
     r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
     r"ça veut dire|ca veut dire|\bkoi\b",
@@ -398,22 +404,19 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, an age,
-        the opening at the moment asked, a person's name, a place's name, the figure it asks to
+        a person's name, the opening at the moment asked, a place's name, the figure it asks to
         confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
         budget" needs "budget" near it."""
         question = question.replace("’", "'")
-        if _TIME_QUESTION.search(question):
-            units = [u for u in units if _TIME_OF_DAY.search(u.text)]
-        if _AGE_QUESTION.search(question):
-            units = [u for u in units if _AGE.search(u.text)]
+        for asked, said in _ASKED_AND_SAID:
+            if asked.search(question):
+                units = [u for u in units if said.search(u.text)]
         for moment in _opening_moments(question):
             units = [
                 u for u in units
                 if _OPENING.search(u.text)
                 and (moment.search(u.text) or _TIME_OF_DAY.search(u.text))
             ]
-        if _PERSON_QUESTION.search(question):
-            units = [u for u in units if _PERSON_NAME.search(u.text)]
         if _PLACE_QUESTION.search(question):
             units = [u for u in units if self._place_tokens(u.text)]
         if _MEANING_QUESTION.search(question):
@@ -626,10 +629,10 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, an age, an opening, a person, a place, a meaning, a figure to
+    looks for: a time of day, an age, a person, an opening, a place, a meaning, a figure to
     confirm, a date or a figure."""
     question = question.replace("’", "'")
-    kinds = (_TIME_QUESTION, _AGE_QUESTION, _PERSON_QUESTION, _PLACE_QUESTION, _MEANING_QUESTION)
+    kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _MEANING_QUESTION)
     return (
         _asks_date(question)
         or _asks_figure(question)
