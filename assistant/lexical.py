@@ -35,7 +35,7 @@ import Stemmer
 from ingest.records import Passage
 
 FORMAT_VERSION = 2  # 2: the section path is indexed with the text
-TOKENIZER_VERSION = "fr-snowball-4"  # bump when tokenize() changes: saved indexes become stale
+TOKENIZER_VERSION = "fr-snowball-5"  # bump when tokenize() changes: saved indexes become stale
 META_FILE = "lexical.json"
 IDS_FILE = "ids.json"
 BM25_DIR = "bm25"
@@ -89,10 +89,13 @@ def fold(text: str) -> str:
 
 
 def _restem(stem: str) -> str:
-    """Join plurals the Snowball stemmer leaves apart: "emplois"/"emploi", "lieux"/"lieu"."""
+    """Join plurals the Snowball stemmer leaves apart: "emplois"/"emploi", "lieux"/"lieu", and the
+    plurals in -os and -us it keeps whole ("vélos"/"vélo", "infos", "prévus", "pneus")."""
     if stem.endswith("eux"):
         return stem[:-1]
     if stem.endswith("ois") and len(stem) > 5:
+        return stem[:-1]
+    if stem.endswith(("os", "us")) and len(stem) >= 4:
         return stem[:-1]
     return stem
 

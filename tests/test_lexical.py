@@ -65,6 +65,10 @@ def test_plural_and_singular_share_a_stem():
     assert tokenize("emplois") == tokenize("emploi")
     assert tokenize("lieux") == tokenize("lieu")
     assert tokenize("sociaux") == tokenize("sociale")
+    # Snowball keeps a final s after o or u: "des vélos" must find "le vélo".
+    assert tokenize("vélos") == tokenize("vélo") == ["velo"]
+    assert tokenize("infos prévus") == tokenize("info prévue")
+    assert tokenize("bus") == ["bus"]  # too short to be a plural
 
 
 def test_stop_words_are_dropped():
