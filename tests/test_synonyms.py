@@ -49,6 +49,10 @@ def test_the_shipped_table_loads_and_maps_to_corpus_words():
     table = default_synonyms()
     assert table.expand("du boulot") >= set(tokenize("emploi"))
     assert tokenize("police")[0] in table.expand("les flics")
+    # ...and, term by term of the documents, the words residents use for them
+    assert set(tokenize("familles monoparentales")) <= table.expand("un parent isolé, il a droit à quoi ?")
+    assert set(tokenize("incivilités")) <= table.expand("les gens sans gêne")
+    assert set(tokenize("pilonnage")) <= table.expand("des descentes de police")
 
 
 def test_only_words_the_documents_rarely_use_are_expanded(tmp_path):
