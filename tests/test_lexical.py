@@ -247,6 +247,14 @@ def test_related_words_are_scored_with_the_query(index):
     assert index.search("vélo", related=tokenize("pistes cyclables"))[0][0] == "mobilite"
 
 
+def test_a_related_word_weighs_less_than_the_question_s_own():
+    # Two passages alike but for the word: the one holding the question's own word comes first.
+    index = LexicalIndex.build([passage("own", "Soutenir l'emploi des jeunes."),
+                                passage("synonym", "Soutenir l'insertion des jeunes.")])
+    found = dict(index.search("emploi", related=tokenize("insertion")))
+    assert found["own"] > found["synonym"] > 0
+
+
 def test_names_are_capitalised_words_inside_a_sentence_not_acronyms():
     from assistant.lexical import names_in
 
