@@ -89,7 +89,8 @@ familiar ones, but hit@5 0.875 and MRR 0.680, under the targets the earlier sets
 ``evals/gold/newfacts.jsonl`` (``qi..``, 40 questions, all answerable) was written by a helper under
 the same new-facts rules to find out why, and read: most of the passages it misses are found in
 other words than the residents' (comportements "irrespectueux" for "incivilités", "raser" for
-"démolitions").  It was not screened: its figures are those of a read set.
+"démolitions").  Screened once committed (3 attached questions removed); its figures are
+those of a read set.
 ``evals/gold/refusals12.jsonl`` (``ro..`` and ``ri..``) was then written from the same brief and
 checker, the facts and out-of-scope questions of the eleventh and of ``newfacts`` joining the
 lists of those already asked; screened the same way (3 in-scope and 5 out-of-scope examples and 2
