@@ -98,7 +98,10 @@ attached questions removed, unread).  With a thesaurus written term by term of t
 (``assistant.synonyms``) and the weights learned again, the twelfth was first measured at hit@5
 0.975 and MRR 0.845, 57 of 60 out-of-scope questions refused and 1 of 40 familiar ones; the
 eleventh, measured a second time (MRR 0.680 -> 0.727, still 57 of 60), then had its failures
-read.  The fifth and the twelfth are unread.
+read.  ``evals/gold/refusals13.jsonl`` (``so..`` and ``si..``) was written from the same brief
+and checker, the facts and out-of-scope questions of the twelfth joining the lists (added unread);
+screened the same way (5 in-scope and 5 out-of-scope examples and 3 attached questions removed,
+unread).  The fifth, the twelfth and the thirteenth are unread.
 """
 
 from __future__ import annotations
