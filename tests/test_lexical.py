@@ -71,6 +71,16 @@ def test_plural_and_singular_share_a_stem():
     assert tokenize("bus") == ["bus"]  # too short to be a plural
 
 
+def test_a_verb_s_third_person_plural_shares_the_singular_s_stem():
+    # Snowball leaves "renferment" whole: "les jeunes se renferment" did not find "se renferme".
+    assert tokenize("renferment supportent traînent") == tokenize("renferme supporte traîne")
+    assert tokenize("ils appuient, elles viennent") == tokenize("il appuie, qu'elle vienne")
+    # Nouns and adjectives in -ent keep their stem, and "vient" is a singular.
+    assert tokenize("parents moment urgent") == ["parent", "moment", "urgent"]
+    assert tokenize("président") == ["president"]
+    assert tokenize("vient soutient") == ["vient", "soutient"]
+
+
 def test_stop_words_are_dropped():
     assert tokenize("le la les de des du et à pour dans avec") == []
     assert tokenize("quelles sont les actions ?") == tokenize("actions")
