@@ -107,6 +107,14 @@ _MOMENTS = [
     ]
 ]
 _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "vendredi 27 octobre"
+# "c'était quel jour ?" asks a day: a date ("le 25 novembre 2021") or a day of the week.  The
+# documents date their meetings and surveys; they give no day to a weekly market or a lesson.
+_DAY_QUESTION = re.compile(r"\bquels? jours?\b", re.IGNORECASE)
+_DAY = re.compile(
+    rf"\b(?:{'|'.join(_DAYS)})s?\b|\b\d{{1,2}}(?:er)? (?:janvier|f[ée]vrier|mars|avril|mai|juin|"
+    r"juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\b",
+    re.IGNORECASE,
+)
 _PERSON_QUESTION = re.compile(
     r"\b(comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu'])\s*(le |la |l')?"
     r"(délégué|déléguée|maire|président|présidente|directeur|directrice|préfet|préfète|responsable|"
@@ -119,9 +127,11 @@ _PLACE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
-# A question asking a time of day, an age or a person's name, and what a unit must hold to answer.
+# A question asking a time of day, a day, an age or a person's name, and what a unit must hold to
+# answer.
 _ASKED_AND_SAID = (
     (_TIME_QUESTION, _TIME_OF_DAY),
+    (_DAY_QUESTION, _DAY),
     (_AGE_QUESTION, _AGE),
     (_PERSON_QUESTION, _PERSON_NAME),
 )
@@ -403,8 +413,8 @@ class ExtractiveAnswerer:
         return sorted(units, key=lambda u: not wanted & set(tokenize(u.text)))  # a stable sort
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
-        """The units holding what the question asks for, in their order: a time of day, an age,
-        a person's name, the opening at the moment asked, a place's name, the figure it asks to
+        """The units holding what the question asks for, in their order: a time of day, a day, an
+        age, a person's name, the opening at the moment asked, a place's name, the figure it asks to
         confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
         budget" needs "budget" near it."""
         question = question.replace("’", "'")
@@ -629,7 +639,7 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, an age, a person, an opening, a place, a meaning, a figure to
+    looks for: a time of day, a day, an age, a person, an opening, a place, a meaning, a figure to
     confirm, a date or a figure."""
     question = question.replace("’", "'")
     kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _MEANING_QUESTION)

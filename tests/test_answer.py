@@ -303,9 +303,10 @@ PERMANENCES = passage(
         "comment s'appelle la déléguée du préfet ?",
         "qui est la déléguée du préfet ?",
         "les permanences France Services, c'est pour les gens de quel âge ?",
+        "les permanences France Services, c'est quel jour ?",
     ],
 )
-def test_a_time_an_age_or_a_name_question_without_one_is_refused(answerer, question):
+def test_a_time_a_day_an_age_or_a_name_question_without_one_is_refused(answerer, question):
     assert answerer.answer(question, [Hit(1, PERMANENCES, 1.0)]).refused
 
 
@@ -327,9 +328,19 @@ def test_a_time_an_age_or_a_name_question_without_one_is_refused(answerer, quest
             "Les permanences France Services accueillent les jeunes de 16 à 25 ans.",
             "16 à 25 ans",
         ),
+        (
+            "les permanences France Services, c'est quel jour ?",
+            "Les permanences France Services sont ouvertes le mardi de 9 h à 12 h.",
+            "le mardi",
+        ),
+        (
+            "la réunion publique sur les permanences France Services, c'était quel jour ?",
+            "La réunion publique sur les permanences France Services s'est tenue le 25 novembre 2021.",
+            "25 novembre 2021",
+        ),
     ],
 )
-def test_a_time_an_age_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
+def test_a_time_a_day_an_age_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
     answer = answerer.answer(question, [Hit(1, PERMANENCES, 1.0), Hit(2, passage("x", text), 0.5)])
     assert_grounded(answer)
     assert expected in answer.sentences[0].text
