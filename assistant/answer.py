@@ -107,12 +107,15 @@ _MOMENTS = [
     ]
 ]
 _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "vendredi 27 octobre"
-# "c'était quel jour ?" asks a day: a date ("le 25 novembre 2021") or a day of the week.  The
-# documents date their meetings and surveys; they give no day to a weekly market or a lesson.
+# "c'était quel jour ?" asks a day: a date ("le 25 novembre 2021") or the day something happens
+# ("le mardi", "chaque jeudi", "tous les lundis"), not a weekday named in passing ("horaires
+# décalés, dimanche et jours fériés").  The documents date their meetings and surveys; they give
+# no day to a weekly market or a lesson.
 _DAY_QUESTION = re.compile(r"\bquels? jours?\b", re.IGNORECASE)
 _DAY = re.compile(
-    rf"\b(?:{'|'.join(_DAYS)})s?\b|\b\d{{1,2}}(?:er)? (?:janvier|f[ée]vrier|mars|avril|mai|juin|"
-    r"juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\b",
+    rf"\b(?:le|les|chaque|tous les|du|au)\s+(?:{'|'.join(_DAYS)})s?\b"
+    r"|\b\d{1,2}(?:er)? (?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
+    r"octobre|novembre|d[ée]cembre)\b",
     re.IGNORECASE,
 )
 _PERSON_QUESTION = re.compile(

@@ -310,6 +310,12 @@ def test_a_time_a_day_an_age_or_a_name_question_without_one_is_refused(answerer,
     assert answerer.answer(question, [Hit(1, PERMANENCES, 1.0)]).refused
 
 
+def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
+    text = "Les permanences France Services ne couvrent pas le travail en horaires décalés, dimanche et jours fériés."
+    question = "les permanences France Services, c'est quel jour ?"
+    assert answerer.answer(question, [Hit(1, passage("x", text), 1.0)]).refused
+
+
 @pytest.mark.parametrize(
     ("question", "text", "expected"),
     [
