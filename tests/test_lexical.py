@@ -74,6 +74,7 @@ def test_plural_and_singular_share_a_stem():
 def test_a_verb_s_third_person_plural_shares_the_singular_s_stem():
     # Snowball leaves "renferment" whole: "les jeunes se renferment" did not find "se renferme".
     assert tokenize("renferment supportent traînent") == tokenize("renferme supporte traîne")
+    assert tokenize("les commerces ferment") == tokenize("le commerce ferme")
     assert tokenize("ils appuient, elles viennent") == tokenize("il appuie, qu'elle vienne")
     # Nouns and adjectives in -ent keep their stem, and "vient" is a singular.
     assert tokenize("parents moment urgent") == ["parent", "moment", "urgent"]
