@@ -2,7 +2,9 @@
 
 The tokeniser folds case and accents, splits at anything but letters and digits, drops French
 stop words and one-letter words (so elided articles go, also the OCR-damaged ``I'activité``
-and ``|'activité``), keeps numbers and acronyms, and stems with the Snowball French stemmer.
+and ``|'activité``), keeps numbers and acronyms, and stems with the Snowball French stemmer,
+joining what it leaves apart: plurals in -os, -us, -ois and -eux ("vélos"/"vélo"), and verbs'
+third person plural ("renferment"/"renferme").
 Documents and queries go through the same function, so folding before stemming is consistent
 and makes ``securite`` match ``sécurité``.  A numeric date also yields its month's name
 ("25/09/2023" is found by "septembre 2023").
