@@ -112,10 +112,9 @@ _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "v
 # décalés, dimanche et jours fériés").  The documents date their meetings and surveys; they give
 # no day to a weekly market or a lesson.
 _DAY_QUESTION = re.compile(r"\bquels? jours?\b", re.IGNORECASE)
-_DAY = re.compile(
+_DAY = re.compile(  # read in folded text, as every pattern of _ASKED_AND_SAID
     rf"\b(?:le|les|chaque|tous les|du|au)\s+(?:{'|'.join(_DAYS)})s?\b"
-    r"|\b\d{1,2}(?:er)? (?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
-    r"octobre|novembre|d[ée]cembre)\b",
+    rf"|\b\d{{1,2}}(?:er)? (?:{'|'.join(MONTHS)})\b",
     re.IGNORECASE,
 )
 _PERSON_QUESTION = re.compile(
@@ -131,7 +130,7 @@ _PLACE_QUESTION = re.compile(
 )
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
 # A question asking a time of day, a day, an age or a person's name, and what a unit must hold to
-# answer.
+# answer, in its folded text ("1er août" is read "1er aout").
 _ASKED_AND_SAID = (
     (_TIME_QUESTION, _TIME_OF_DAY),
     (_DAY_QUESTION, _DAY),
@@ -423,7 +422,7 @@ class ExtractiveAnswerer:
         question = question.replace("’", "'")
         for asked, said in _ASKED_AND_SAID:
             if asked.search(question):
-                units = [u for u in units if said.search(u.text)]
+                units = [u for u in units if said.search(fold(u.text))]
         for moment in _opening_moments(question):
             units = [
                 u for u in units
