@@ -30,6 +30,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.lexical import LexicalIndex
+from assistant.passage_model import PassageModel, model_key
 from ingest.records import Passage
 
 QUESTIONS_FILE = Path(__file__).parent / "data" / "anchored_questions.json"
@@ -80,6 +81,8 @@ class QuestionIndex:
         self._lexical = LexicalIndex.from_texts((str(i), q) for i, q in enumerate(questions))
         self._cache = cache
         self._vectors: np.ndarray | None = None
+        self._model: PassageModel | None = None
+        self._modelled = False  # whether _model was learned or read (it may be None)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -153,11 +156,42 @@ class QuestionIndex:
                 self._vectors = self._load_or_embed(embedder)
             return self._vectors
 
+    def model(self, embedder: Embeddings) -> PassageModel | None:
+        """Which passage a question is about, learned from these questions
+        (``assistant.passage_model``): learned once, saved beside the vectors and read back."""
+        vectors = self.vectors(embedder)
+        with self._lock:
+            if not self._modelled:
+                self._model = self._load_or_learn(embedder, vectors)
+                self._modelled = True
+            return self._model
+
+    def model_without(self, embedder: Embeddings, exclude: frozenset[int]) -> PassageModel | None:
+        """The same model learned without the questions numbered in ``exclude``, neither saved nor
+        kept: the ranking is learned on questions the model has not seen (``evals.fusion``)."""
+        keep = [i for i in range(len(self)) if i not in exclude]
+        return PassageModel.learn(self.vectors(embedder)[keep], [self.passage_ids[i] for i in keep])
+
+    def _load_or_learn(self, embedder: Embeddings, vectors: np.ndarray) -> PassageModel | None:
+        if not self.questions:
+            return None
+        key = model_key(self._vectors_key(embedder), self.passage_ids)
+        path = self._cache.with_name(f"{self._cache.stem}.model.npz") if self._cache else None
+        if path is not None and (saved := PassageModel.load(path, key)) is not None:
+            return saved
+        model = PassageModel.learn(vectors, self.passage_ids)
+        if path is not None and model is not None:
+            model.save(path, key)
+        return model
+
+    def _vectors_key(self, embedder: Embeddings) -> str:
+        name = str(getattr(embedder, "name", type(embedder).__name__))
+        return hashlib.sha256("\n".join([name, *self.questions]).encode()).hexdigest()[:16]
+
     def _load_or_embed(self, embedder: Embeddings) -> np.ndarray:
         if not self.questions:
             return np.zeros((0, 0), dtype=np.float32)
-        name = str(getattr(embedder, "name", type(embedder).__name__))
-        key = hashlib.sha256("\n".join([name, *self.questions]).encode()).hexdigest()[:16]
+        key = self._vectors_key(embedder)
         if self._cache is not None:
             try:
                 with np.load(self._cache) as saved:

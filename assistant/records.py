@@ -25,6 +25,8 @@ class Signals:
     question_cosine: float = 0.0  # of its best question
     question_bm25_top3: float = 0.0  # the mean of its 3 best questions' (0 for a missing one)
     question_cosine_top3: float = 0.0
+    passage_model: float = 0.0  # reciprocal rank by the passage model (assistant.passage_model)
+    passage_model_log: float = 0.0  # log(1 + p / FLOOR) of its probability, for every candidate
 
 
 @dataclass(frozen=True)

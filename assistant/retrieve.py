@@ -4,9 +4,10 @@ The query is first cleaned (control characters, length) and expanded with the gl
 ("c'est quoi le PRE ?" also searches "programme de réussite éducative").  Each retriever returns
 a ranked list; reciprocal rank fusion (RRF) adds ``weight / (RRF_K + rank)`` over the lists.
 Besides the passages themselves, the questions attached to them (``assistant.questions``) are
-searched by words and by meaning, each passage ranked by its best question.  The fusion picks the
-candidates; each carries what every voice said of it (``Hit.signals``), by which the assistant
-orders them (``assistant.ranking``).
+searched by words and by meaning, each passage ranked by its best question, and a model learned
+from all of them says which passage the query is about (``assistant.passage_model``).  The fusion
+picks the candidates; each carries what every voice said of it (``Hit.signals``), by which the
+assistant orders them (``assistant.ranking``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from langchain_core.embeddings import Embeddings
 
 from assistant.index import SearchIndex
+from assistant.passage_model import PassageModel, signal
 from assistant.questions import Match
 from assistant.records import Hit, Signals
 from assistant.synonyms import default_synonyms
@@ -74,6 +76,7 @@ class RetrievalMode:
     #   0.5/0.5 0.975/0.845, 0.5/0.1 0.967/0.848, 1/0.6 0.975/0.859.
     question_weight: float = 0.5
     question_dense_weight: float = 0.3
+    model_weight: float = 0.3  # the passage model's: set as the questions' by meaning, not tuned
 
 
 class Retriever:
@@ -84,7 +87,7 @@ class Retriever:
         self.embedder = embedder
         self.mode = mode
         if mode.dense and mode.questions:
-            index.questions.vectors(embedder)  # now rather than at the first question
+            index.questions.model(embedder)  # vectors and model now, not at the first question
 
     def search(
         self,
@@ -92,10 +95,12 @@ class Retriever:
         k: int = 5,
         filters: SearchFilter = SearchFilter(),
         exclude_questions: frozenset[int] = frozenset(),
+        model: PassageModel | None = None,
     ) -> list[Hit]:
         """The ``k`` best passages by reciprocal rank fusion, each with what every voice said of
         it (``Hit.signals``).  ``exclude_questions`` leaves attached questions out (by number):
-        the ranking is learned on questions searched without themselves (``evals.fusion``)."""
+        the ranking is learned on questions searched without themselves (``evals.fusion``).  The
+        passage model is then ``model``, learned without them, or none; else the index's."""
         query = normalise_query(query)
         if self.mode.expand:
             query = self.index.glossary.expand(query)
@@ -123,6 +128,7 @@ class Retriever:
                 anchors.setdefault(match.passage_id, {})[match.anchor] = None
 
         allowed = self._allowed(filters)
+        probability: dict[str, float] = {}  # of the passage model, when it speaks
         if mode.dense:
             vector = self.embedder.embed_query(query)
             found = self.index.store.query(vector, CANDIDATES, filters.where())
@@ -134,6 +140,16 @@ class Retriever:
                 )
                 weight = mode.question_dense_weight
                 fuse_questions(near, weight, "question_vectors", "question_cosine")
+                if model is None and not exclude_questions:  # the shipped one knows them all
+                    model = questions.model(self.embedder)
+                if model is not None:
+                    probability = model.probabilities(vector)
+                    likely = sorted(
+                        ((pid, signal(p)) for pid, p in probability.items()
+                         if allowed is None or pid in allowed),
+                        key=lambda item: -item[1],
+                    )[:CANDIDATES]
+                    fuse(likely, mode.model_weight, "passage_model", "passage_model_log")
         if mode.lexical:
             related = frozenset()
             if mode.expand:
@@ -144,6 +160,8 @@ class Retriever:
                 asked = questions.search(query, CANDIDATES, allowed, related, exclude_questions)
                 top = _best([m.score for m in asked])
                 fuse_questions(asked, mode.question_weight, "questions", "question_bm25", top)
+        for pid, said in signals.items():  # the model speaks of every candidate, not only its first
+            said["passage_model_log"] = signal(probability.get(pid, 0.0))
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]
         best = sorted(known, key=lambda item: -item[1])[:k]
         return [

@@ -3,7 +3,9 @@
 Each distinct question attached to a passage (``assistant.questions``) is searched as a partner's
 question would be, with itself and its near duplicates (``evals.gold.much_alike``) left out of the
 question voices: a partner's question is not among them.  The passages holding its anchor are the
-right answers; the other candidates of the fusion are the wrong ones.  A pairwise logistic
+right answers; the other candidates of the fusion are the wrong ones.  The passage model
+(``assistant.passage_model``) is learned five times, each time without a fifth of the questions
+and their near duplicates, and that fifth is searched with it.  A pairwise logistic
 regression (right minus wrong) learns one weight per feature.  No gold question is read.
 
     python -m evals.fusion            # prints the 5-fold figures and the weights
@@ -30,6 +32,7 @@ from evals.gold import much_alike, words_of
 from evals.learning import learn_main
 
 FOLDS = 5
+MODEL_FOLDS = 5  # the passage model is learned without each fifth of the questions in turn
 REGULARISATION = 1.0  # sklearn's C; held-out MRR 0.7537, 0.7558, 0.7554 at 0.1, 1, 10
 
 
@@ -51,11 +54,23 @@ def cases(assistant: Assistant) -> list[Case]:
     for question, pid in zip(attached.questions, attached.passage_ids):
         answers.setdefault(question, set()).add(pid)
     words = [words_of(q) for q in attached.questions]
+    asked = sorted(answers.items())
+    alike = [
+        frozenset(i for i, other in enumerate(words) if much_alike(words_of(question), other))
+        for question, _ in asked
+    ]
+    # The passage model learned from every question would know each one: the questions are cut
+    # in folds, and a fold is searched with the model learned without it and its near duplicates.
+    embedder = assistant.retriever.embedder
+    models = [
+        attached.model_without(embedder, frozenset().union(*alike[k::MODEL_FOLDS]))
+        for k in range(MODEL_FOLDS)
+    ]
     found = []
-    for question, right in sorted(answers.items()):
-        own = words_of(question)
-        alike = frozenset(i for i, other in enumerate(words) if much_alike(own, other))
-        hits = assistant.retriever.search(question, RERANK_DEPTH, exclude_questions=alike)
+    for n, (question, right) in enumerate(asked):
+        hits = assistant.retriever.search(
+            question, RERANK_DEPTH, exclude_questions=alike[n], model=models[n % MODEL_FOLDS]
+        )
         coverage = answerer.answering_coverage(question, hits)
         hand = {h.passage.id: h.score for h in answerer.rerank(question, hits, RERANK_WEIGHT)}
         found.append(
