@@ -140,7 +140,7 @@ class Retriever:
                 )
                 weight = mode.question_dense_weight
                 fuse_questions(near, weight, "question_vectors", "question_cosine")
-                if model is None and not exclude_questions:  # the shipped one knows them all
+                if model is None and not exclude_questions:  # the index's learned every question
                     model = questions.model(self.embedder)
                 if model is not None:
                     probability = model.probabilities(vector)
