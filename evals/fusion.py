@@ -56,8 +56,8 @@ def cases(assistant: Assistant) -> list[Case]:
     words = [words_of(q) for q in attached.questions]
     asked = sorted(answers.items())
     alike = [
-        frozenset(i for i, other in enumerate(words) if much_alike(words_of(question), other))
-        for question, _ in asked
+        frozenset(i for i, other in enumerate(words) if much_alike(own, other))
+        for own in (words_of(question) for question, _ in asked)
     ]
     # The passage model learned from every question would know each one: the questions are cut
     # in folds, and a fold is searched with the model learned without it and its near duplicates.
