@@ -46,7 +46,7 @@ _PART_IDIOM = "".join(
     )
 )
 _FIGURE_QUESTION = re.compile(
-    r"\b(combien|nombre|taux|montant|budget|pourcentage|chiffre|population|coût|cout|"
+    r"\b(combien|nombre|taux|montant|budget|pourcentage|proportion|chiffre|population|coût|cout|"
     rf"revenu|revenus|médian|median|salaire|prix|tarif|superficie|{_PART_IDIOM}part)\b",
     re.IGNORECASE,
 )
@@ -117,11 +117,67 @@ _DAY = re.compile(  # read in folded text, as every pattern of _ASKED_AND_SAID
     rf"|\b\d{{1,2}}(?:er)? (?:{'|'.join(MONTHS)})\b",
     re.IGNORECASE,
 )
+_ROLE = (
+    r"(?:(?:(?:nouveau|nouvel|nouvelle|actuel|actuelle) )?"
+    r"(?:délégué|déléguée|maire|président|présidente|vice-président|vice-présidente|directeur|"
+    r"directrice|préfet|préfète|sous-préfet|sous-préfète|responsable|chef|cheffe|élu|élue|adjoint|"
+    r"adjointe|coordinateur|coordinatrice|coordonnateur|coordonnatrice|proviseur|proviseure|"
+    r"animateur|animatrice|référent|référente|médiateur|médiatrice|éducateur|éducatrice|"
+    r"conseiller|conseillère|chargée? de mission|adulte[- ]relais)"
+    # "le principal objectif" is no one: the head of a collège is "le principal du collège"
+    r"|(?:nouveau|nouvelle|actuel|actuelle) principale?|principale? d[eu] coll(?:è|e)ge)\b"
+)
+# "comment s'appelle le nouveau principal ?", "c qui l'adulte relais ? elle s'appelle comment ?",
+# "quel élu ... ?" ask a person's name: the role alone ("un nouveau principal") does not answer.
 _PERSON_QUESTION = re.compile(
-    r"\b(comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu'])\s*(le |la |l')?"
-    r"(délégué|déléguée|maire|président|présidente|directeur|directrice|préfet|préfète|responsable|"
-    r"chef|cheffe|élu|élue|adjoint|adjointe|coordinateur|coordinatrice|sous-préfet|sous-préfète)\b",
+    rf"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
+    rf"c(?:'est)? qui)\s*(?:le |la |l')?{_ROLE}"
+    rf"|\b{_ROLE}[^?]*\b(?:s'appelle|se nomme)(?:nt)? comment\b"
+    r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b",
     re.IGNORECASE,
+)
+# A phone number, an e-mail, a website or a street address is asked only to be given: "le PIJ,
+# on peut l'appeler à quel numéro ?" is not answered by the PIJ's permanences.
+_CONTACT_QUESTION = re.compile(
+    r"\b(?:num(?:é|e)ro|num) (?:de )?(?:t(?:é|e)l(?:é|e)phone|tel|portable|fixe)\b"
+    r"|\b(?:à|a) quel num(?:é|e)ro\b|\b(?:son|leur|votre|ton) num(?:é|e)ro\b"
+    r"|\badresses? (?:e-?)?mail\b|\badresse (?:é|e)lectronique\b|\bcourriel\b"
+    r"|\bquel(?:le)?(?: est (?:le|son|leur))? (?:e-?)?mail\b|\bquel(?: est)? (?:le |leur |son )?site\b"
+    r"|\b(?:quelle est l'|à quelle |a quelle |l')adresse(?! (?:e-?)?mail| (?:é|e)lectronique)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(  # read in folded text
+    r"\b0\d(?:[ .-]?\d\d){4}\b|\+33|\S@\S|\bwww\.|https?://|\.fr\b"
+    r"|\b\d+(?: ?bis| ?ter)?,? (?:rue|avenue|boulevard|bd|place|allee|chemin|impasse|route|square)\b",
+    re.IGNORECASE,
+)
+# An amount of money asked ("doté de combien ?", "quelle enveloppe de DPV ?", "combien d'euros ?")
+# needs a sum in euros: a count or a year does not answer it.
+_MONEY_QUESTION = re.compile(
+    r"^(?=.*\b(?:combien|quel(?:le)?s?)\b)"
+    r"(?=.*(?:\b(?:enveloppes?|dot(?:é|e)e?s?|budgets?|montants?|euros?)\b|€))",
+    re.IGNORECASE | re.DOTALL,
+)
+_MONEY = re.compile(r"\d\s*(?:€|k€|m€|euros?\b|millions? d'euros|milliers d'euros)", re.IGNORECASE)
+# How to sign up, which papers or form, how to report a problem, under what income: a procedure is
+# answered only by a unit that speaks of it.  "Comment inscrire mon enfant au dispositif d'appui aux
+# stages ?" is not answered by "Mise en place d'un dispositif d'appui aux stages".
+_PROCEDURES = tuple(
+    (re.compile(asked, re.IGNORECASE), re.compile(said, re.IGNORECASE))
+    for asked, said in [
+        (
+            r"\b(?:comment|où|étapes?|procédure|démarches?)\b[^?]*\b(?:s'inscri\w*|inscri\w*)",
+            r"\binscri|\bdossier|\bcandidat",
+        ),
+        (
+            r"\bquel(?:le)?s? (?:papiers|pièces|justificatifs)\b"
+            r"|\b(?:papiers|pièces|justificatifs)\b[^?]*\b(?:fournir|apporter|amener)\b",
+            r"\bpieces?\b|\bjustificati|\bpapiers?\b|\bdossier",
+        ),
+        (r"\bformulaires?\b", r"\bformulaire|\bdossier"),
+        (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
+        (r"\b(?:conditions?|plafonds?) de ressources?\b", r"\bressources?\b|\brevenus?\b|\bquotient|\bplafond"),
+    ]
 )
 # "quels quartiers ... ?": the answer names them.
 _PLACE_QUESTION = re.compile(
@@ -129,13 +185,16 @@ _PLACE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
-# A question asking a time of day, a day, an age or a person's name, and what a unit must hold to
-# answer, in its folded text ("1er août" is read "1er aout").
+# A question asking a time of day, a day, an age, a person's name, a contact, a sum or a procedure,
+# and what a unit must hold to answer, in its folded text ("1er août" is read "1er aout").
 _ASKED_AND_SAID = (
     (_TIME_QUESTION, _TIME_OF_DAY),
     (_DAY_QUESTION, _DAY),
     (_AGE_QUESTION, _AGE),
     (_PERSON_QUESTION, _PERSON_NAME),
+    (_CONTACT_QUESTION, _CONTACT),
+    (_MONEY_QUESTION, _MONEY),
+    *_PROCEDURES,
 )
 _DEFINITION_QUESTION = re.compile(
     r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
@@ -683,7 +742,7 @@ def _opening_moments(question: str) -> list[re.Pattern[str]]:
     return [said for asked, said in _MOMENTS if asked.search(question)]
 
 
-_PERCENT_WORDS = frozenset({"pourcentage", "taux", "part"})
+_PERCENT_WORDS = frozenset({"pourcentage", "proportion", "taux", "part"})
 _PERCENT = re.compile(r"\d\s*%|\bpour ?cent\b")
 
 

@@ -304,6 +304,15 @@ PERMANENCES = passage(
         "qui est la déléguée du préfet ?",
         "les permanences France Services, c'est pour les gens de quel âge ?",
         "les permanences France Services, c'est quel jour ?",
+        "quel est le numéro de téléphone des permanences France Services ?",
+        "les permanences France Services, on peut les appeler à quel numéro ?",
+        "quelle est l'adresse mail des permanences France Services ?",
+        "combien d'euros pour les permanences France Services ?",
+        "quelle enveloppe pour les permanences France Services ?",
+        "comment s'appelle le nouveau coordinateur des permanences France Services ?",
+        "c qui l'animatrice des permanences France Services, elle s'appelle comment ?",
+        "comment s'inscrire aux permanences France Services ?",
+        "quels papiers faut-il fournir aux permanences France Services ?",
     ],
 )
 def test_a_time_a_day_an_age_or_a_name_question_without_one_is_refused(answerer, question):
@@ -344,12 +353,57 @@ def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
             "La réunion publique sur les permanences France Services s'est tenue le 25 novembre 2021.",
             "25 novembre 2021",
         ),
+        (
+            "quel est le numéro de téléphone des permanences France Services ?",
+            "Les permanences France Services répondent au 02 33 64 00 00 du lundi au vendredi.",
+            "02 33 64 00 00",
+        ),
+        (
+            "quelle est l'adresse mail des permanences France Services ?",
+            "Les permanences France Services répondent aussi par courriel : accueil@flers-agglo.fr.",
+            "accueil@flers-agglo.fr",
+        ),
+        (
+            "combien d'euros pour les permanences France Services ?",
+            "Les permanences France Services reçoivent 40 000 euros par an de l'Etat.",
+            "40 000 euros",
+        ),
+        (
+            "comment s'appelle la nouvelle coordinatrice des permanences France Services ?",
+            "La nouvelle coordinatrice des permanences France Services, Mme Durand, a pris ses fonctions.",
+            "Mme Durand",
+        ),
+        (
+            "comment s'inscrire aux permanences France Services ?",
+            "L'inscription aux permanences France Services se fait au centre social.",
+            "inscription",
+        ),
     ],
 )
 def test_a_time_a_day_an_age_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
     answer = answerer.answer(question, [Hit(1, PERMANENCES, 1.0), Hit(2, passage("x", text), 0.5)])
     assert_grounded(answer)
     assert expected in answer.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le fonds des permanences France Services est doté de combien par an ?",
+        "quelle proportion des habitants vient aux permanences France Services ?",
+    ],
+)
+def test_a_sum_or_a_share_is_not_answered_by_a_count(answerer, question):
+    text = "Les permanences France Services ont reçu 300 personnes en 2023."
+    assert answerer.answer(question, [Hit(1, passage("count", text), 1.0)]).refused
+
+
+def test_a_number_that_is_not_a_phone_number_may_be_asked(answerer):
+    text = "Le décret n° 2023-1314 du 28 décembre 2023 fixe la liste des quartiers prioritaires."
+    question = "quel est le numéro du décret qui fixe la liste des quartiers prioritaires ?"
+    answer = answerer.answer(question, [Hit(1, passage("d", text), 1.0)])
+    assert_grounded(answer)
+    assert "2023-1314" in answer.sentences[0].text
 
 
 def test_a_sentence_merely_mentioning_hours_answers_a_question_that_does_not_ask_for_them(answerer):
