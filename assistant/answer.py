@@ -9,7 +9,10 @@ its passage, so its citation is exact by construction.
 The documents are judged to answer the question when the best unit covers enough of the
 question's weight (``AnswerPolicy.min_coverage``, calibrated on the dev questions of the gold
 set) and, for a question asking for a figure or a date, when that unit contains one, of the
-place the question names.
+place the question names.  So for the other kinds of answer a question may ask (a person's name,
+a phone number, a sum in euros, how to sign up...): a question inside the contract's subjects
+that the documents do not answer ("qui est le nouveau principal ?", "le PIJ, c'est quel
+numéro ?") is refused, not answered with a sentence that merely shares its words.
 """
 
 from __future__ import annotations
@@ -475,8 +478,9 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a day, an
-        age, a person's name, the opening at the moment asked, a place's name, the figure it asks to
-        confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
+        age, a person's name, a phone number or an address, a sum in euros, the procedure asked (how
+        to sign up, which papers), the opening at the moment asked, a place's name, the figure it
+        asks to confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
         budget" needs "budget" near it."""
         question = question.replace("’", "'")
         for asked, said in _ASKED_AND_SAID:
@@ -700,8 +704,8 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, a day, an age, a person, an opening, a place, a meaning, a figure to
-    confirm, a date or a figure."""
+    looks for: a time of day, a day, an age, a person, a contact, a sum, a procedure, an opening, a
+    place, a meaning, a figure to confirm, a date or a figure."""
     question = question.replace("’", "'")
     kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _MEANING_QUESTION)
     return (
