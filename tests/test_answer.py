@@ -315,7 +315,7 @@ PERMANENCES = passage(
         "quels papiers faut-il fournir aux permanences France Services ?",
     ],
 )
-def test_a_time_a_day_an_age_or_a_name_question_without_one_is_refused(answerer, question):
+def test_a_question_asking_a_kind_of_answer_no_sentence_holds_is_refused(answerer, question):
     assert answerer.answer(question, [Hit(1, PERMANENCES, 1.0)]).refused
 
 
@@ -380,7 +380,7 @@ def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
         ),
     ],
 )
-def test_a_time_a_day_an_age_or_a_name_question_takes_the_sentence_that_holds_it(answerer, question, text, expected):
+def test_a_question_asking_a_kind_of_answer_takes_the_sentence_that_holds_it(answerer, question, text, expected):
     answer = answerer.answer(question, [Hit(1, PERMANENCES, 1.0), Hit(2, passage("x", text), 0.5)])
     assert_grounded(answer)
     assert expected in answer.sentences[0].text
