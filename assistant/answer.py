@@ -133,7 +133,7 @@ _ROLE = (
 # "comment s'appelle le nouveau principal ?", "c qui l'adulte relais ? elle s'appelle comment ?",
 # "quel élu ... ?" ask a person's name: the role alone ("un nouveau principal") does not answer.
 _PERSON_QUESTION = re.compile(
-    rf"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
+    r"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
     rf"c(?:'est)? qui)\s*(?:le |la |l')?{_ROLE}"
     rf"|\b{_ROLE}[^?]*\b(?:s'appelle|se nomme)(?:nt)? comment\b"
     r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b",
@@ -142,11 +142,11 @@ _PERSON_QUESTION = re.compile(
 # A phone number, an e-mail, a website or a street address is asked only to be given: "le PIJ,
 # on peut l'appeler à quel numéro ?" is not answered by the PIJ's permanences.
 _CONTACT_QUESTION = re.compile(
-    r"\b(?:num(?:é|e)ro|num) (?:de )?(?:t(?:é|e)l(?:é|e)phone|tel|portable|fixe)\b"
-    r"|\b(?:à|a) quel num(?:é|e)ro\b|\b(?:son|leur|votre|ton) num(?:é|e)ro\b"
-    r"|\badresses? (?:e-?)?mail\b|\badresse (?:é|e)lectronique\b|\bcourriel\b"
+    r"\b(?:num[ée]ro|num) (?:de )?(?:t[ée]l[ée]phone|tel|portable|fixe)\b"
+    r"|\b[àa] quel num[ée]ro\b|\b(?:son|leur|votre|ton) num[ée]ro\b"
+    r"|\badresses? (?:e-?)?mail\b|\badresse [ée]lectronique\b|\bcourriel\b"
     r"|\bquel(?:le)?(?: est (?:le|son|leur))? (?:e-?)?mail\b|\bquel(?: est)? (?:le |leur |son )?site\b"
-    r"|\b(?:quelle est l'|à quelle |a quelle |l')adresse(?! (?:e-?)?mail| (?:é|e)lectronique)\b",
+    r"|\b(?:[àa] quelle |l')adresse(?! (?:e-?)?mail| [ée]lectronique)\b",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(  # read in folded text
