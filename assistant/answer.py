@@ -10,9 +10,10 @@ The documents are judged to answer the question when the best unit covers enough
 question's weight (``AnswerPolicy.min_coverage``, calibrated on the dev questions of the gold
 set) and, for a question asking for a figure or a date, when that unit contains one, of the
 place the question names.  So for the other kinds of answer a question may ask (a person's name,
-a phone number, a sum in euros, how to sign up...): a question inside the contract's subjects
-that the documents do not answer ("qui est le nouveau principal ?", "le PIJ, c'est quel
-numéro ?") is refused, not answered with a sentence that merely shares its words.
+who heads something, a phone number, a sum in euros, how to sign up or join, a deadline, a date to
+come, which association...): a question inside the contract's subjects that the documents do not
+answer ("qui est le nouveau principal ?", "le PIJ, c'est quel numéro ?", "quand aura lieu la
+prochaine réunion ?") is refused, not answered with a sentence that merely shares its words.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ _PERSON_QUESTION = re.compile(
     r"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
     rf"c(?:'est)? qui)\s*(?:le |la |l')?{_ROLE}"
     rf"|\b{_ROLE}[^?]*\b(?:s'appelle|se nomme)(?:nt)? comment\b"
-    r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b",
+    r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b"
+    r"|\bqui est (?:la|le) personne\b|\bpersonne (?:chargée|en charge|responsable|référente) d",
     re.IGNORECASE,
 )
 # A phone number, an e-mail, a website or a street address is asked only to be given: "le PIJ,
@@ -146,7 +148,9 @@ _CONTACT_QUESTION = re.compile(
     r"|\b[àa] quel num[ée]ro\b|\b(?:son|leur|votre|ton) num[ée]ro\b"
     r"|\badresses? (?:e-?)?mail\b|\badresse [ée]lectronique\b|\bcourriel\b"
     r"|\bquel(?:le)?(?: est (?:le|son|leur))? (?:e-?)?mail\b|\bquel(?: est)? (?:le |leur |son )?site\b"
-    r"|\b(?:[àa] quelle |l')adresse(?! (?:e-?)?mail| [ée]lectronique)\b",
+    r"|\b(?:[àa] quelle |l')adresse(?! (?:e-?)?mail| [ée]lectronique)\b"
+    r"|\bcomment (?:le |la |les |l')?(?:contacter|joindre)\b|\b(?:un|son|leur) (?:num[ée]ro|num|tel) ou\b"
+    r"|\bquelle rue\b",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(  # read in folded text
@@ -158,19 +162,40 @@ _CONTACT = re.compile(  # read in folded text
 # needs a sum in euros: a count or a year does not answer it.
 _MONEY_QUESTION = re.compile(
     r"^(?=.*\b(?:combien|quel(?:le)?s?)\b)"
-    r"(?=.*(?:\b(?:enveloppes?|dot(?:é|e)e?s?|budgets?|montants?|euros?)\b|€))",
+    r"(?=.*(?:\b(?:enveloppes?|dot(?:é|e)e?s?|budgets?|montants?|euros?|somme|prix|"
+    r"co[ûu]t(?:e|ent|era|eront|er|é|s)?|économis\w*)\b|€))",
     re.IGNORECASE | re.DOTALL,
 )
 _MONEY = re.compile(r"\d\s*(?:€|k€|m€|euros?\b|millions? d'euros|milliers d'euros)", re.IGNORECASE)
-# How to sign up, which papers or form, how to report a problem, under what income: a procedure is
-# answered only by a unit that speaks of it.  "Comment inscrire mon enfant au dispositif d'appui aux
-# stages ?" is not answered by "Mise en place d'un dispositif d'appui aux stages".
+# Signing up ("inscription aux ateliers"), not fitting within or being set as something: "s'est
+# inscrite en 2021 dans le dispositif", "l'inscription d'une politique ... dans les politiques
+# sectorielles", "inscrire le sport comme vecteur d'émancipation".
+_SIGNING_UP = r"\binscri\w*(?![^.;:]{0,80}\b(?:dans|comme)\b)|\bdossier|\bcandidat"
+# How to sign up or join, under what conditions, which papers or form, how to report a problem,
+# under what income: a procedure is answered only by a unit that speaks of it.  "Comment inscrire mon
+# enfant au dispositif d'appui aux stages ?" is not answered by "Mise en place d'un dispositif
+# d'appui aux stages".
 _PROCEDURES = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(said, re.IGNORECASE))
     for asked, said in [
         (
             r"\b(?:comment|où|étapes?|procédure|démarches?)\b[^?]*\b(?:s'inscri\w*|inscri\w*)",
-            r"\binscri|\bdossier|\bcandidat",
+            _SIGNING_UP,
+        ),
+        # "comment on fait pour rejoindre le dispositif ?", "par quelle démarche ?"
+        (
+            r"\bcomment (?:(?:on fait|faire|fait-on|je fais) pour|peut-on|puis-je|je peux|on peut) "
+            r"(?:rejoindre|entrer|intégrer|adhérer|demander|obtenir|candidater|postuler)\b"
+            r"|\bpar quelle (?:démarche|procédure)\b|\bquelle est la (?:démarche|procédure) (?:pour|à suivre)\b"
+            r"|\bprocédure pour\b",
+            _SIGNING_UP + r"|\badhe|\bdemandes?\b|\bs'adresser|\bcontacter|\baupres d",
+        ),
+        # "quelles conditions faut-il remplir ?", "sur quels critères ?"
+        (
+            r"\bconditions?\b (?:faut-il |à |a )?(?:remplir|pour|d'accès|d'admission|d'entrée)\b"
+            r"|\bsur quels? critères\b|\bcritères? (?:d'attribution|d'accès|d'admission|pour)\b",
+            r"(?<!creer les )(?<!reunir les )(?<!favoriser les )\bconditions?\b|\bcriteres?\b|\beligib"
+            r"|\breserve(?:e|s|es)? a|\bouvert(?:e|s|es)? a|\bsous reserve",
         ),
         (
             r"\bquel(?:le)?s? (?:papiers|pièces|justificatifs)\b"
@@ -179,7 +204,28 @@ _PROCEDURES = tuple(
         ),
         (r"\bformulaires?\b", r"\bformulaire|\bdossier"),
         (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
-        (r"\b(?:conditions?|plafonds?) de ressources?\b", r"\bressources?\b|\brevenus?\b|\bquotient|\bplafond"),
+        (r"\b(?:conditions?|plafonds?) de ressources?\b", r"\bconditions? de ressources|\brevenus?\b|\bquotient|\bplafond"),
+    ]
+)
+# Particulars a sentence must give, not merely share a word with: a deadline ("jusqu'à quelle date
+# ... ?", "quelle est la date limite ... ?"), a date to come ("quand aura lieu la prochaine réunion
+# ?", which a meeting held in 2021 does not give), a bus line, a consultancy.
+_PARTICULARS = tuple(
+    (re.compile(asked, re.IGNORECASE | re.DOTALL), re.compile(said, re.IGNORECASE))
+    for asked, said in [
+        (
+            r"\bdate limite\b|\bjusqu'[àa] (?:quelle date|quand)\b|\bavant quelle date\b",
+            r"\bdate limite\b|\bjusqu'(?:au|en|a)\b|\bavant le\b|\bau plus tard\b|\bd'ici\b"
+            r"|\b(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d\b",
+        ),
+        (
+            r"^(?=.*\b(?:quand|quelle date|quelle p[ée]riode|quel mois)\b)"
+            r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)|cette année)\b)",
+            r"\b(?:sera|seront|aura|auront|prevue?s?|programmee?s?|a venir|d'ici|chaque annee|tous les ans"
+            r"|annuel(?:le)?s?|a partir d[eu])\b",
+        ),
+        (r"\bquelles? lignes?\b", r"\blignes?\b"),
+        (r"\bquels? cabinets?\b|\bquel bureau d'études\b", r"\bcabinets?\b|\bbureau d'etudes\b"),
     ]
 )
 # "quels quartiers ... ?": the answer names them.
@@ -187,17 +233,33 @@ _PLACE_QUESTION = re.compile(
     r"\bquel(le)?s? (sont )?(les )?(quartiers?|qpv|communes?)\b",
     re.IGNORECASE,
 )
+# "quelle association ... ?", "quels arbres ... ?": things of a kind, which the answer names.
+_THING_QUESTION = re.compile(
+    r"\bquel(?:le)?s? (?:sont (?:les )?)?(associations?|écoles?|clubs?|bailleurs?|structures?|"
+    r"entreprises?|commerces?|bâtiments?|arbres?|logiciels?|salles?|collèges?|lycées?|établissements?)\b",
+    re.IGNORECASE,
+)
 _PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
-# A question asking a time of day, a day, an age, a person's name, a contact, a sum or a procedure,
-# and what a unit must hold to answer, in its folded text ("1er août" is read "1er aout").
+# "qui dirige le multi-accueil ?", "qui préside le conseil citoyen ?": a person by name, or a
+# sentence saying who heads it ("co-présidé par le Préfet et le Président de Flers Agglo"); "qui
+# pilote le contrat ?" may be answered by institutions and is not asked here.
+_HEAD_QUESTION = re.compile(r"\bqui (?:dirige|dirigera|préside|présidera|est à la tête d)", re.IGNORECASE)
+_HEAD = re.compile(  # read in folded text
+    rf"{_PERSON_NAME.pattern}|(?i:\b(?:presid\w*|dirige\w*|directeur|directrice|a la tete d))"
+)
+# A question asking a time of day, a day, an age, a person (by name, or who heads something), a
+# contact, a sum, a procedure or a particular, and what a unit must hold to answer, in its folded
+# text ("1er août" is read "1er aout").
 _ASKED_AND_SAID = (
     (_TIME_QUESTION, _TIME_OF_DAY),
     (_DAY_QUESTION, _DAY),
     (_AGE_QUESTION, _AGE),
     (_PERSON_QUESTION, _PERSON_NAME),
+    (_HEAD_QUESTION, _HEAD),
     (_CONTACT_QUESTION, _CONTACT),
     (_MONEY_QUESTION, _MONEY),
     *_PROCEDURES,
+    *_PARTICULARS,
 )
 _DEFINITION_QUESTION = re.compile(
     r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
@@ -478,9 +540,10 @@ class ExtractiveAnswerer:
 
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a day, an
-        age, a person's name, a phone number or an address, a sum in euros, the procedure asked (how
-        to sign up, which papers), the opening at the moment asked, a place's name, the figure it
-        asks to confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
+        age, a person's name (or who heads what is asked), a phone number or an address, a sum in
+        euros, the procedure asked (how to sign up or join, under what conditions, which papers), a
+        deadline or a date to come, the opening at the moment asked, a place's name, the kind of
+        thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
         budget" needs "budget" near it."""
         question = question.replace("’", "'")
         for asked, said in _ASKED_AND_SAID:
@@ -494,6 +557,8 @@ class ExtractiveAnswerer:
             ]
         if _PLACE_QUESTION.search(question):
             units = [u for u in units if self._place_tokens(u.text)]
+        for thing in _THING_QUESTION.findall(question):
+            units = self._naming_thing(thing, units)
         if _MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
         for confirmed in _confirmed(question):
@@ -535,6 +600,19 @@ class ExtractiveAnswerer:
             if not named or all(forms & named for forms in asked):
                 kept.append(unit)
         return kept
+
+    def _naming_thing(self, thing: str, units: Sequence[Unit]) -> list[Unit]:
+        """The units that name ``thing`` ("école" in "quelle école ... ?"), or a word the synonym
+        table relates to it, in their words or the lead-in before them in the same block ("Des
+        structures :"): "Quelles écoles participent aux Cordées de la réussite ?" is not answered by
+        a sentence naming the Cordées and no school."""
+        forms = self._forms(thing)
+        named = set()
+        for hit in {u.hit.passage.id: u.hit for u in units}.values():
+            for unit, previous in _with_previous(hit):
+                if forms & set(tokenize(unit.text + " " + (previous.text if previous else ""))):
+                    named.add((hit.passage.id, unit.start))
+        return [u for u in units if (u.hit.passage.id, u.start) in named]
 
     def _place_tokens(self, text: str) -> set[str]:
         """The index tokens of the places ``text`` names, those that many passages hold aside."""
@@ -704,10 +782,11 @@ def _places(question: str) -> list[str]:
 
 def _asks_a_kind(question: str) -> bool:
     """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, a day, an age, a person, a contact, a sum, a procedure, an opening, a
-    place, a meaning, a figure to confirm, a date or a figure."""
+    looks for: a time of day, a day, an age, a person, a contact, a sum, a procedure, a particular
+    (a deadline, a date to come), an opening, a place, a kind of thing, a meaning, a figure to
+    confirm, a date or a figure."""
     question = question.replace("’", "'")
-    kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _MEANING_QUESTION)
+    kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _THING_QUESTION, _MEANING_QUESTION)
     return (
         _asks_date(question)
         or _asks_figure(question)

@@ -313,6 +313,15 @@ PERMANENCES = passage(
         "c qui l'animatrice des permanences France Services, elle s'appelle comment ?",
         "comment s'inscrire aux permanences France Services ?",
         "quels papiers faut-il fournir aux permanences France Services ?",
+        "qui dirige les permanences France Services ?",
+        "qui est la personne chargée des permanences France Services ?",
+        "les permanences France Services, comment les contacter ?",
+        "les permanences France Services, elles sont dans quelle rue ?",
+        "comment on fait pour rejoindre les permanences France Services ?",
+        "quelles conditions faut-il remplir pour aller aux permanences France Services ?",
+        "quelle ligne de bus dessert les permanences France Services ?",
+        "quel cabinet a évalué les permanences France Services ?",
+        "quelle association anime les permanences France Services ?",
     ],
 )
 def test_a_question_asking_a_kind_of_answer_no_sentence_holds_is_refused(answerer, question):
@@ -378,6 +387,36 @@ def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
             "L'inscription aux permanences France Services se fait au centre social.",
             "inscription",
         ),
+        (
+            "qui préside le comité des permanences France Services ?",
+            "Le comité des permanences France Services est présidé par le sous-préfet.",
+            "présidé par le sous-préfet",
+        ),
+        (
+            "les permanences France Services, comment les contacter ?",
+            "Les permanences France Services répondent au 02 33 64 00 00 du lundi au vendredi.",
+            "02 33 64 00 00",
+        ),
+        (
+            "combien coûtent les permanences France Services ?",
+            "Les permanences France Services coûtent 12 000 € par an à Flers Agglo.",
+            "12 000 €",
+        ),
+        (
+            "quelles conditions faut-il remplir pour aller aux permanences France Services ?",
+            "Les permanences France Services sont ouvertes à tous les habitants des QPV.",
+            "ouvertes à tous",
+        ),
+        (
+            "quelle ligne de bus dessert les permanences France Services ?",
+            "La ligne 2 dessert les permanences France Services.",
+            "ligne 2",
+        ),
+        (
+            "quelle association anime les permanences France Services ?",
+            "L'association Trait d'Union anime les permanences France Services.",
+            "Trait d'Union",
+        ),
     ],
 )
 def test_a_question_asking_a_kind_of_answer_takes_the_sentence_that_holds_it(answerer, question, text, expected):
@@ -391,11 +430,54 @@ def test_a_question_asking_a_kind_of_answer_takes_the_sentence_that_holds_it(ans
     [
         "le fonds des permanences France Services est doté de combien par an ?",
         "quelle proportion des habitants vient aux permanences France Services ?",
+        "combien coûtent les permanences France Services ?",
     ],
 )
 def test_a_sum_or_a_share_is_not_answered_by_a_count(answerer, question):
     text = "Les permanences France Services ont reçu 300 personnes en 2023."
     assert answerer.answer(question, [Hit(1, passage("count", text), 1.0)]).refused
+
+
+MEETING = "La réunion publique sur les permanences France Services s'est tenue le 25 novembre 2021."
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("quand aura lieu la prochaine réunion publique sur les permanences France Services ?", MEETING),
+        ("quelle est la date limite pour la réunion publique sur les permanences France Services ?", MEETING),
+        (
+            "comment s'inscrire à la réunion publique sur les permanences France Services ?",
+            "La réunion publique sur les permanences France Services s'inscrit dans le cadre du contrat de ville.",
+        ),
+    ],
+)
+def test_a_date_to_come_a_deadline_or_a_sign_up_is_not_answered_by_a_sentence_merely_sharing_a_word(
+    answerer, question, text
+):
+    assert answerer.answer(question, [Hit(1, passage("m", text), 1.0)]).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        (
+            "quand aura lieu la prochaine réunion publique sur les permanences France Services ?",
+            "La prochaine réunion publique sur les permanences France Services aura lieu le 12 mars 2025.",
+            "12 mars 2025",
+        ),
+        (
+            "quelle est la date limite pour la réunion publique sur les permanences France Services ?",
+            "Les inscriptions à la réunion publique sur les permanences France Services sont ouvertes "
+            "jusqu'au 1er mars 2025.",
+            "jusqu'au 1er mars 2025",
+        ),
+    ],
+)
+def test_a_date_to_come_or_a_deadline_is_answered_by_the_sentence_giving_it(answerer, question, text, expected):
+    answer = answerer.answer(question, [Hit(1, passage("m", MEETING), 1.0), Hit(2, passage("x", text), 0.5)])
+    assert_grounded(answer)
+    assert expected in answer.sentences[0].text
 
 
 def test_a_number_that_is_not_a_phone_number_may_be_asked(answerer):
