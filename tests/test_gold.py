@@ -98,6 +98,23 @@ def test_the_refusal_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(n
     assert not missing, f"evidence not in the cleaned corpus: {missing}"
 
 
+# The sets of questions inside the contract's subjects that the documents do not answer.
+ABSENT_SETS = sorted(path.name for path in (ROOT / "evals" / "gold").glob("absent*.jsonl"))
+
+
+def test_the_absent_sets_are_all_found():
+    assert {"absent14.jsonl", "absent15.jsonl", "absent16.jsonl"} <= set(ABSENT_SETS)
+
+
+@pytest.mark.parametrize("name", ABSENT_SETS)
+def test_the_absent_sets_load_and_their_evidence_occurs_in_the_cleaned_corpus(name, clean_text):
+    questions = load_gold(ROOT / "evals" / "gold" / name)
+    assert Counter(q.type for q in questions)["absent"] == 60 and len(questions) == 100
+    assert all(q.answerable == (q.type != "absent") for q in questions)
+    missing = [(q.id, e) for q in questions for e in q.evidence if e not in clean_text]
+    assert not missing, f"evidence not in the cleaned corpus: {missing}"
+
+
 def test_evidence_strings_are_distinctive(gold):
     short = [(q.id, e) for q in gold for e in q.evidence if len(e) < 12]
     assert not short, f"evidence shorter than 12 characters: {short}"
