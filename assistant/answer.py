@@ -186,7 +186,8 @@ _PROCEDURES = tuple(
         (
             r"\bcomment (?:(?:on fait|faire|fait-on|je fais) pour|peut-on|puis-je|je peux|on peut) "
             r"(?:rejoindre|entrer|intégrer|adhérer|demander|obtenir|candidater|postuler)\b"
-            r"|\bpar quelle (?:démarche|procédure)\b|\bquelle est la (?:démarche|procédure) (?:pour|à suivre)\b"
+            r"|\bpar quelle (?:démarche|procédure)\b"
+            r"|\bquelle est la (?:démarche|procédure) (?:pour|à suivre)\b"
             r"|\bprocédure pour\b",
             _SIGNING_UP + r"|\badhe|\bdemandes?\b|\bs'adresser|\bcontacter|\baupres d",
         ),
@@ -204,7 +205,10 @@ _PROCEDURES = tuple(
         ),
         (r"\bformulaires?\b", r"\bformulaire|\bdossier"),
         (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
-        (r"\b(?:conditions?|plafonds?) de ressources?\b", r"\bconditions? de ressources|\brevenus?\b|\bquotient|\bplafond"),
+        (
+            r"\b(?:conditions?|plafonds?) de ressources?\b",
+            r"\bconditions? de ressources|\brevenus?\b|\bquotient|\bplafond",
+        ),
     ]
 )
 # Particulars a sentence must give, not merely share a word with: a deadline ("jusqu'à quelle date
@@ -220,7 +224,8 @@ _PARTICULARS = tuple(
         ),
         (
             r"^(?=.*\b(?:quand|quelle date|quelle p[ée]riode|quel mois)\b)"
-            r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)|cette année)\b)",
+            r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)"
+            r"|cette année)\b)",
             r"\b(?:sera|seront|aura|auront|prevue?s?|programmee?s?|a venir|d'ici|chaque annee|tous les ans"
             r"|annuel(?:le)?s?|a partir d[eu])\b",
         ),
