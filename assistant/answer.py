@@ -548,8 +548,8 @@ class ExtractiveAnswerer:
         age, a person's name (or who heads what is asked), a phone number or an address, a sum in
         euros, the procedure asked (how to sign up or join, under what conditions, which papers), a
         deadline or a date to come, the opening at the moment asked, a place's name, the kind of
-        thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A figure must also be *of* what is asked: "quel est le
-        budget" needs "budget" near it."""
+        thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A
+        figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
         question = question.replace("’", "'")
         for asked, said in _ASKED_AND_SAID:
             if asked.search(question):
@@ -791,7 +791,9 @@ def _asks_a_kind(question: str) -> bool:
     (a deadline, a date to come), an opening, a place, a kind of thing, a meaning, a figure to
     confirm, a date or a figure."""
     question = question.replace("’", "'")
-    kinds = (*(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _THING_QUESTION, _MEANING_QUESTION)
+    kinds = (
+        *(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _THING_QUESTION, _MEANING_QUESTION
+    )
     return (
         _asks_date(question)
         or _asks_figure(question)
