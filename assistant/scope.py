@@ -7,7 +7,9 @@ case and a plural s aside), not merely its stem: "Mont" (in "Mont-Saint-Michel")
 "monter", which the documents use, but no passage says "Mont".  Nor can they define a term none of
 whose words they use ("c'est quoi un cumulonimbus ?", ``undefined_term``), nor speak of words a
 question quotes that they never write ("que veut dire « avoir quartier libre » ?",
-``unknown_quotation``).  Greetings and thanks alone get a word on what the assistant answers
+``unknown_quotation``), nor answer on a thing that neither they nor the questions partners ask of
+the contract ever name ("du paracétamol", ``unknown_nouns``), when the question's words lean out
+of the domain.  Greetings and thanks alone get a word on what the assistant answers
 (``is_small_talk``), and a request to do a piece of work (a letter, homework, a translation) that
 it cannot do (``is_task_request``).  Nor can they say what is on tonight or this week-end
 ("qu'est-ce qui passe au cinéma ce soir ?", ``present_moment``).
@@ -197,6 +199,45 @@ def _holds_in_a_row(
         if any(stream[i : i + len(tokens)] == tokens for i in range(len(stream) - len(tokens) + 1)):
             return True
     return False
+
+
+# A word after a determiner or "de" is taken for a noun: "du paracétamol", "les shorts", "quelle
+# période"; a verb rarely follows one ("pour attraper", "la gendarmerie irait").
+_NOUN = re.compile(
+    r"(?i:\b(?:le|la|les|l'|un|une|des|du|de|d'|au|aux|mon|ma|mes|ton|ta|tes|son|sa|ses|"
+    r"quel|quelle|quels|quelles|ce|cet|cette|ces)\s*)(?<=[\s'])([^\W\d_]+)(?![\w'-])"
+)
+
+
+def unknown_nouns(
+    question: str, lexical: LexicalIndex, glossary: Glossary, synonyms: Synonyms
+) -> list[str]:
+    """The nouns of ``question``, as written, that neither the documents nor the questions of the
+    domain use: no passage holds their index token nor bridges to it, and neither the glossary,
+    the synonym table nor the in-scope example questions know it ("du paracétamol", "les shorts
+    de bain").  The example questions hold the everyday words partners use of the contract's
+    matters ("mon chien", "les poubelles"), which the documents may not write."""
+
+    def known(token: str) -> bool:
+        return bool(
+            lexical.document_frequency(token) or lexical.bridge(token) or synonyms.related(token)
+        )
+
+    unknown = []
+    for word in _NOUN.findall(question.replace("’", "'")):
+        tokens = tokenize(word)
+        if not tokens or glossary.lookup(word) is not None or set(tokens) & _asked_in_scope():
+            continue
+        if not any(map(known, tokens)):
+            unknown.append(word)
+    return unknown
+
+
+@lru_cache(maxsize=1)
+def _asked_in_scope() -> frozenset[str]:
+    """The index tokens of the in-scope example questions."""
+    examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
+    return frozenset(token for question in examples["in_scope"] for token in tokenize(question))
 
 
 def unknown_names_message(names: list[str]) -> str:

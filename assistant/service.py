@@ -39,6 +39,7 @@ from assistant.scope import (
     undefined_term,
     unknown_names,
     unknown_names_message,
+    unknown_nouns,
     unknown_quotation,
 )
 from ingest.config import Settings
@@ -220,6 +221,12 @@ class Assistant:
             # ...and a question on what is on tonight, when its words lean out of the domain.
             if (moment := present_moment(resolved)) and self.scope.leans_outside(expanded):
                 return refusal(question, hits, PRESENT_MOMENT.format(moment=moment))
+            # ...and a question about a thing neither the documents nor the domain's questions
+            # name ("du paracétamol"), when its words lean out of the domain.
+            if self.scope.leans_outside(expanded) and (
+                nouns := unknown_nouns(resolved, index.lexical, index.glossary, synonyms)
+            ):
+                return refusal(question, hits, unknown_names_message(nouns))
             if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
         return resolved, hits, cleaned if resolved != cleaned and not item else ""

@@ -25,6 +25,7 @@ from assistant.scope import (
     stack_features,
     undefined_term,
     unknown_names,
+    unknown_nouns,
     unknown_quotation,
 )
 from assistant.synonyms import default_synonyms
@@ -102,6 +103,25 @@ def test_words_a_question_quotes_are_known_when_a_passage_holds_them_in_a_row(
 ):
     glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
     assert unknown_quotation(question, lexical, glossary, PASSAGES) == quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Peut-on prendre du paracétamol et de l'ibuprofène ?", ["paracétamol", "ibuprofène"]),
+        ("Les shorts de bain sont-ils interdits ?", ["shorts", "bain"]),
+        ("Quels projets pour les jeunes ?", []),  # the passages' words
+        ("Peut-on bronzer ?", []),  # a verb: no determiner before it
+        ("Les gamins de Saint-Michel ?", []),  # the synonym table's
+        ("Mon chien peut-il venir ?", []),  # the in-scope example questions'
+        ("Que fait le Copil ?", []),  # the glossary's
+    ],
+)
+def test_a_noun_is_unknown_when_neither_the_documents_nor_the_domain_s_questions_use_it(
+    lexical, question, unknown
+):
+    glossary = Glossary([Entry("Copil", "comité de pilotage", "L'instance qui pilote le contrat.")])
+    assert unknown_nouns(question, lexical, glossary, default_synonyms()) == unknown
 
 
 def test_a_name_the_glossary_defines_is_known(lexical):

@@ -67,7 +67,8 @@ def test_a_followup_may_point_at_an_item_of_the_previous_answer_by_its_rank(assi
 def test_out_of_scope_is_refused(assistant):
     answer = assistant.ask("Donne-moi une recette de tarte aux pommes")
     assert answer.refused and not answer.citations
-    assert "ne contiennent pas" in answer.text
+    # named: neither the fixture's passages nor the domain's questions speak of them
+    assert "ne parlent pas de « tarte », « pommes »" in answer.text
 
 
 @pytest.mark.parametrize(
@@ -82,6 +83,19 @@ def test_a_name_the_documents_never_use_is_refused_by_name(assistant, question, 
     answer = assistant.ask(question)
     assert answer.refused and not answer.citations
     assert f"ne parlent pas de {name}" in answer.text
+
+
+def test_a_thing_neither_the_documents_nor_the_domain_s_questions_name_is_refused_by_name(
+    assistant, monkeypatch
+):
+    question = "Est-ce qu'on peut prendre du paracétamol et de l'ibuprofène en même temps ?"
+    answer = assistant.ask(question)
+    assert answer.refused and not answer.citations
+    assert "ne parlent pas de « paracétamol », « ibuprofène »" in answer.text
+    # Only when the question's words lean out of the domain: a partner may name an unknown thing
+    # in a question of the contract.
+    monkeypatch.setattr(assistant.scope, "leans_outside", lambda question: False)
+    assert "paracétamol" not in assistant.ask(question).text
 
 
 def test_a_term_the_documents_never_use_is_not_defined(assistant):
