@@ -211,6 +211,14 @@ _PROCEDURES = tuple(
         ),
     ]
 )
+# "quand aura lieu la prochaine réunion ?": a date to come, which a sentence telling of a year
+# before its document's does not give (``_dated_before_its_document``).
+_DATE_TO_COME_QUESTION = re.compile(
+    r"^(?=.*\b(?:quand|quelle date|quelle p[ée]riode|quel mois)\b)"
+    r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)"
+    r"|cette année)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 # Particulars a sentence must give, not merely share a word with: a deadline ("jusqu'à quelle date
 # ... ?", "quelle est la date limite ... ?"), a date to come ("quand aura lieu la prochaine réunion
 # ?", which a meeting held in 2021 does not give), a bus line, a consultancy.
@@ -223,9 +231,7 @@ _PARTICULARS = tuple(
             r"|\b(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d\b",
         ),
         (
-            r"^(?=.*\b(?:quand|quelle date|quelle p[ée]riode|quel mois)\b)"
-            r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)"
-            r"|cette année)\b)",
+            _DATE_TO_COME_QUESTION.pattern,
             r"\b(?:sera|seront|aura|auront|prevue?s?|programmee?s?|a venir|d'ici|chaque annee|tous les ans"
             r"|annuel(?:le)?s?|a partir d[eu])\b",
         ),
@@ -573,6 +579,8 @@ class ExtractiveAnswerer:
             units = self._naming(question, units)
         if asks_date:
             units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
+            if _DATE_TO_COME_QUESTION.search(question):
+                units = [u for u in units if not _dated_before_its_document(u)]
         elif asks_figure:
             measured = _measured_words(question)
             counted = self._counted(question)
@@ -813,6 +821,17 @@ def _confirmed(question: str) -> list[set[str]]:
     département 61" in "l'Orne, c'est bien le département 61 ?" (not "GDD 61")."""
     clauses = _CONFIRMED.findall(question)
     return [set(tokenize(clause)) for clause in clauses if _STATED_FIGURE.search(clause)]
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _dated_before_its_document(unit: Unit) -> bool:
+    """Whether every year ``unit`` names is before its document's: it tells of the past, and
+    cannot give a date to come ("la convention signée le 9 juillet 2020" in a 2024 contract)."""
+    years = [int(year) for year in _YEAR.findall(unit.text)]
+    written = _YEAR.search(unit.hit.passage.date)
+    return bool(years and written and max(years) < int(written.group()))
 
 
 def _asks_date(question: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answer import REFUSAL, AnswerPolicy, ExtractiveAnswerer, units_of
@@ -478,6 +480,24 @@ def test_a_date_to_come_or_a_deadline_is_answered_by_the_sentence_giving_it(answ
     answer = answerer.answer(question, [Hit(1, passage("m", MEETING), 1.0), Hit(2, passage("x", text), 0.5)])
     assert_grounded(answer)
     assert expected in answer.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    ("year", "date", "refused"),
+    [
+        ("2020", "2024", True),  # before the document: the past
+        ("2025", "2024", False),
+        ("2020", "", False),  # a document of no known date: not checked
+    ],
+)
+def test_a_date_to_come_is_not_given_by_a_year_before_the_document(answerer, year, date, refused):
+    text = (
+        f"Dans le cadre de la convention des permanences France Services signée le 9 juillet {year}, "
+        "il est prévu des marches exploratoires."
+    )
+    question = "à quelle date auront lieu les prochaines marches exploratoires des permanences France Services ?"
+    dated = replace(passage("m", text), date=date)
+    assert answerer.answer(question, [Hit(1, dated, 1.0)]).refused is refused
 
 
 def test_a_number_that_is_not_a_phone_number_may_be_asked(answerer):
