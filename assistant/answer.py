@@ -585,9 +585,11 @@ class ExtractiveAnswerer:
             measured = _measured_words(question)
             counted = self._counted(question)
             priced = [self._forms(w) for w in _PRICED.findall(question)]
+            stated = _stated_numbers(question)
             units = [
                 u for u in units
                 if _NUMBER.search(u.text)
+                and stated <= set(_DIGITS.findall(u.text))
                 and all(_measures(word, u) for word in measured)
                 and all(count.found_in(u.text) for count in counted)
                 and all(forms & _named_in(u) for forms in priced)
@@ -832,6 +834,16 @@ def _dated_before_its_document(unit: Unit) -> bool:
     years = [int(year) for year in _YEAR.findall(unit.text)]
     written = _YEAR.search(unit.hit.passage.date)
     return bool(years and written and max(years) < int(written.group()))
+
+
+_DIGITS = re.compile(r"\b\d+\b")
+
+
+def _stated_numbers(question: str) -> set[str]:
+    """The numbers a figure question states as a condition of what it counts, years aside: "25" in
+    "combien d'habitants ont moins de 25 ans ?", which the count of all the inhabitants does not
+    answer."""
+    return {number for number in _DIGITS.findall(question) if not _YEAR.fullmatch(number)}
 
 
 def _asks_date(question: str) -> bool:

@@ -440,6 +440,23 @@ def test_a_sum_or_a_share_is_not_answered_by_a_count(answerer, question):
     assert answerer.answer(question, [Hit(1, passage("count", text), 1.0)]).refused
 
 
+ALL_AGES = "Les permanences France Services ont reçu 300 personnes en 2023."
+BY_AGE = "Les permanences France Services ont reçu 300 personnes en 2023, dont 120 jeunes de 16 à 25 ans."
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "refused"),
+    [
+        ("combien de personnes de moins de 25 ans viennent aux permanences France Services ?", ALL_AGES, True),
+        ("combien de personnes de moins de 25 ans viennent aux permanences France Services ?", BY_AGE, False),
+        ("combien de jeunes de 16 à 25 ans viennent aux permanences France Services ?", BY_AGE, False),
+        ("combien de personnes ont reçu les permanences France Services en 2023 ?", ALL_AGES, False),  # a year
+    ],
+)
+def test_a_number_a_figure_question_states_is_in_the_sentence_answering_it(answerer, question, text, refused):
+    assert answerer.answer(question, [Hit(1, passage("count", text), 1.0)]).refused is refused
+
+
 MEETING = "La réunion publique sur les permanences France Services s'est tenue le 25 novembre 2021."
 
 
