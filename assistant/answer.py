@@ -191,10 +191,12 @@ _PROCEDURES = tuple(
             r"|\bprocédure pour\b",
             _SIGNING_UP + r"|\badhe|\bdemandes?\b|\bs'adresser|\bcontacter|\baupres d",
         ),
-        # "quelles conditions faut-il remplir ?", "sur quels critères ?"
+        # "quelles conditions faut-il remplir ?", "sur quels critères ?", "faut-il habiter dans un
+        # QPV pour ... ?"
         (
             r"\bconditions?\b (?:faut-il |à |a )?(?:remplir|pour|d'accès|d'admission|d'entrée)\b"
-            r"|\bsur quels? critères\b|\bcritères? (?:d'attribution|d'accès|d'admission|pour)\b",
+            r"|\bsur quels? critères\b|\bcritères? (?:d'attribution|d'accès|d'admission|pour)\b"
+            r"|\bfaut-il (?:habiter|résider|vivre|être domicilié) (?:dans|à|en|au|aux)\b",
             r"(?<!creer les )(?<!reunir les )(?<!favoriser les )\bconditions?\b|\bcriteres?\b|\beligib"
             r"|\breserve(?:e|s|es)? a|\bouvert(?:e|s|es)? a|\bsous reserve",
         ),
@@ -206,7 +208,7 @@ _PROCEDURES = tuple(
         (r"\bformulaires?\b", r"\bformulaire|\bdossier"),
         (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
         (
-            r"\b(?:conditions?|plafonds?) de ressources?\b",
+            r"\b(?:conditions?|plafonds?) de (?:ressources?|revenus?)\b",
             r"\bconditions? de ressources|\brevenus?\b|\bquotient|\bplafond",
         ),
     ]

@@ -321,6 +321,8 @@ PERMANENCES = passage(
         "les permanences France Services, elles sont dans quelle rue ?",
         "comment on fait pour rejoindre les permanences France Services ?",
         "quelles conditions faut-il remplir pour aller aux permanences France Services ?",
+        "faut-il habiter dans un QPV pour aller aux permanences France Services ?",
+        "y a-t-il un plafond de revenus pour les permanences France Services ?",
         "quelle ligne de bus dessert les permanences France Services ?",
         "quel cabinet a évalué les permanences France Services ?",
         "quelle association anime les permanences France Services ?",
@@ -408,6 +410,11 @@ def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
             "quelles conditions faut-il remplir pour aller aux permanences France Services ?",
             "Les permanences France Services sont ouvertes à tous les habitants des QPV.",
             "ouvertes à tous",
+        ),
+        (
+            "faut-il habiter dans un QPV pour aller aux permanences France Services ?",
+            "Les permanences France Services sont réservées aux habitants des QPV.",
+            "réservées aux habitants",
         ),
         (
             "quelle ligne de bus dessert les permanences France Services ?",
