@@ -557,7 +557,9 @@ class ExtractiveAnswerer:
         euros, the procedure asked (how to sign up or join, under what conditions, which papers), a
         deadline or a date to come, the opening at the moment asked, a place's name, the kind of
         thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A
-        figure must also be *of* what is asked: "quel est le budget" needs "budget" near it."""
+        figure must also be *of* what is asked: "quel est le budget" needs "budget" near it, and
+        "combien ont moins de 25 ans" needs "25"; a date to come is not in a sentence telling only
+        of years before its document's."""
         question = question.replace("’", "'")
         for asked, said in _ASKED_AND_SAID:
             if asked.search(question):
