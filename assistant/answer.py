@@ -296,7 +296,10 @@ RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
 # "c'est bien le 29 septembre ?" asks to confirm a figure, which only a unit saying it can.
 _CONFIRMED = re.compile(r"\b(?:c'est|est-ce|c'était) bien\b([^?.!]*)", re.IGNORECASE)
 _STATED_FIGURE = re.compile(r"\b\d{2,}\b")
-_YEAR_OR_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}(er)? [a-zéû]+ (19|20)\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR_OR_DATE = re.compile(
+    rf"{_YEAR.pattern}|\b\d{{1,2}}(er)? [a-zéû]+ {_YEAR.pattern}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+)
 
 
 @dataclass(frozen=True)
@@ -609,13 +612,10 @@ class ExtractiveAnswerer:
         asked = [{token, *self.synonyms.related(token)} for token in self._place_tokens(question)]
         if not asked:
             return list(units)
-        before: dict[tuple[str, int], str] = {}  # (passage id, unit start) -> the unit before it
-        for hit in {unit.hit.passage.id: unit.hit for unit in units}.values():
-            for unit, previous in _with_previous(hit):
-                before[hit.passage.id, unit.start] = previous.text if previous else ""
+        led = _with_lead_ins(units)
         kept = []
         for unit in units:
-            named = self._place_tokens(before[unit.hit.passage.id, unit.start] + " " + unit.text)
+            named = self._place_tokens(led[unit.hit.passage.id, unit.start])
             if not named or all(forms & named for forms in asked):
                 kept.append(unit)
         return kept
@@ -626,12 +626,8 @@ class ExtractiveAnswerer:
         structures :"): "Quelles écoles participent aux Cordées de la réussite ?" is not answered by
         a sentence naming the Cordées and no school."""
         forms = self._forms(thing)
-        named = set()
-        for hit in {u.hit.passage.id: u.hit for u in units}.values():
-            for unit, previous in _with_previous(hit):
-                if forms & set(tokenize(unit.text + " " + (previous.text if previous else ""))):
-                    named.add((hit.passage.id, unit.start))
-        return [u for u in units if (u.hit.passage.id, u.start) in named]
+        led = _with_lead_ins(units)
+        return [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
 
     def _place_tokens(self, text: str) -> set[str]:
         """The index tokens of the places ``text`` names, those that many passages hold aside."""
@@ -829,9 +825,6 @@ def _confirmed(question: str) -> list[set[str]]:
     return [set(tokenize(clause)) for clause in clauses if _STATED_FIGURE.search(clause)]
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
 def _dated_before_its_document(unit: Unit) -> bool:
     """Whether every year ``unit`` names is before its document's: it tells of the past, and
     cannot give a date to come ("la convention signée le 9 juillet 2020" in a 2024 contract)."""
@@ -949,6 +942,16 @@ def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]
         for unit, previous in _with_previous(hit):
             context = heading | set(tokenize(previous.text)) if previous else set(heading)
             yield unit, set(tokenize(unit.text)), context
+
+
+def _with_lead_ins(units: Sequence[Unit]) -> dict[tuple[str, int], str]:
+    """The text of each unit of ``units``' passages after the unit before it in the same block (its
+    lead-in, if any), by (passage id, unit start)."""
+    led = {}
+    for hit in {unit.hit.passage.id: unit.hit for unit in units}.values():
+        for unit, previous in _with_previous(hit):
+            led[hit.passage.id, unit.start] = (previous.text if previous else "") + " " + unit.text
+    return led
 
 
 def _with_previous(hit: Hit) -> Iterator[tuple[Unit, Unit | None]]:

@@ -223,9 +223,9 @@ class Assistant:
                 return refusal(question, hits, PRESENT_MOMENT.format(moment=moment))
             # ...and a question about a thing neither the documents nor the domain's questions
             # name ("du paracétamol"), when its words lean out of the domain.
-            if self.scope.leans_outside(expanded) and (
+            if (
                 nouns := unknown_nouns(resolved, index.lexical, index.glossary, synonyms)
-            ):
+            ) and self.scope.leans_outside(expanded):
                 return refusal(question, hits, unknown_names_message(nouns))
             if self.scope.is_out_of_scope(expanded, evidence):
                 return refusal(question, hits)
