@@ -18,13 +18,13 @@ by this model, 0.45 by the best attached question's cosine and 0.34 by the passa
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from assistant.vectors import content_key, load_arrays, save_arrays
 
 # sklearn's C.  A first trial, with the probability and its log as features, gave the ranking a
 # held-out MRR of 0.7709, 0.7773, 0.7761 at 1, 10, 100.
@@ -63,30 +63,20 @@ class PassageModel:
 
     def save(self, path: Path, key: str) -> None:
         """Written atomically: a reader sees the old file or the new one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(
-            staging, key=np.array(key), ids=np.array(self.passage_ids), weights=self.weights, bias=self.bias
-        )
-        staging.replace(path)
+        save_arrays(path, key, ids=np.array(self.passage_ids), weights=self.weights, bias=self.bias)
 
     @classmethod
     def load(cls, path: Path, key: str) -> PassageModel | None:
         """The model saved under ``key``; None when missing, unreadable or learned from other
         questions or passages."""
-        try:
-            with np.load(path) as saved:
-                if str(saved["key"]) != key:
-                    return None
-                return cls(tuple(str(i) for i in saved["ids"]), saved["weights"], saved["bias"])
-        except (OSError, ValueError, KeyError):
+        if (saved := load_arrays(path, key)) is None:
             return None
+        return cls(tuple(str(i) for i in saved["ids"]), saved["weights"], saved["bias"])
 
 
 def model_key(vectors_key: str, passage_ids: Sequence[str]) -> str:
     """What a saved model was learned from: the questions' vectors, their passages, the fit."""
-    text = "\n".join([vectors_key, repr(REGULARISATION), *passage_ids])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return content_key(vectors_key, repr(REGULARISATION), *passage_ids)
 
 
 def signal(probability: float) -> float:

@@ -17,9 +17,7 @@ saved beside the lexical index.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.lexical import LexicalIndex
 from assistant.passage_model import PassageModel, model_key
+from assistant.vectors import content_key, embedder_name, unit_vectors
 from ingest.records import Passage
 
 QUESTIONS_FILE = Path(__file__).parent / "data" / "anchored_questions.json"
@@ -185,28 +184,10 @@ class QuestionIndex:
         return model
 
     def _vectors_key(self, embedder: Embeddings) -> str:
-        name = str(getattr(embedder, "name", type(embedder).__name__))
-        return hashlib.sha256("\n".join([name, *self.questions]).encode()).hexdigest()[:16]
+        return content_key(embedder_name(embedder), *self.questions)
 
     def _load_or_embed(self, embedder: Embeddings) -> np.ndarray:
-        if not self.questions:
-            return np.zeros((0, 0), dtype=np.float32)
-        key = self._vectors_key(embedder)
-        if self._cache is not None:
-            try:
-                with np.load(self._cache) as saved:
-                    if str(saved["key"]) == key:
-                        return saved["vectors"]
-            except (OSError, ValueError, KeyError):
-                pass
-        vectors = np.asarray(embedder.embed_documents(self.questions), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        if self._cache is not None:
-            self._cache.parent.mkdir(parents=True, exist_ok=True)
-            staging = self._cache.with_name(f"{self._cache.stem}.{os.getpid()}.tmp.npz")
-            np.savez(staging, key=np.array(key), vectors=vectors)
-            staging.replace(self._cache)  # atomic: a reader sees the old file or the new one
-        return vectors
+        return unit_vectors(self.questions, embedder, self._cache)
 
     def _allowed(self, passages: set[str] | None) -> set[str] | None:
         if passages is None:

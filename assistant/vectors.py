@@ -1,0 +1,71 @@
+"""Arrays computed once and kept beside the lexical index: vectors and learned models.
+
+Each file holds its arrays and the key of what they were computed from (the texts, the model,
+the settings of a fit).  A file whose key differs, or that cannot be read, is computed again and
+replaced atomically: a reader sees the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+
+def content_key(*parts: str) -> str:
+    """A short fingerprint of ``parts``, in order."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def embedder_name(embedder: Embeddings) -> str:
+    return str(getattr(embedder, "name", type(embedder).__name__))
+
+
+def save_arrays(path: Path, key: str, **arrays: np.ndarray) -> None:
+    """``arrays`` under ``key`` in ``path``, written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(staging, key=np.array(key), **arrays)
+    staging.replace(path)
+
+
+def load_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays saved in ``path`` under ``key``; None when missing, unreadable or of another key."""
+    try:
+        with np.load(path) as saved:
+            if str(saved["key"]) != key:
+                return None
+            return {name: saved[name] for name in saved.files if name != "key"}
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def unit_vectors(texts: Sequence[str], embedder: Embeddings, cache: Path | None) -> np.ndarray:
+    """The unit-length document vectors of ``texts``, read from ``cache`` when it holds them for
+    these texts and this embedding model, else computed and saved there."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    key = content_key(embedder_name(embedder), *texts)
+    return cached(cache, key, lambda: {"vectors": _embedded(texts, embedder)})["vectors"]
+
+
+def cached(
+    path: Path | None, key: str, compute: Callable[[], dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """The arrays of ``path`` under ``key``, else ``compute()``'s, saved there."""
+    if path is not None and (saved := load_arrays(path, key)) is not None:
+        return saved
+    arrays = compute()
+    if path is not None:
+        save_arrays(path, key, **arrays)
+    return arrays
+
+
+def _embedded(texts: Sequence[str], embedder: Embeddings) -> np.ndarray:
+    vectors = np.asarray(embedder.embed_documents(list(texts)), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return vectors
