@@ -4,7 +4,8 @@ Chroma stays the single source of truth.  The French BM25 index is derived from 
 stored there and saved under ``<data dir>/lexical/<collection>``, with a fingerprint of the
 collection's file records; when the fingerprint no longer matches (another process or replica
 ingested), it is rebuilt from Chroma on open.  Opening never re-embeds a passage; the questions
-attached to passages (``assistant.questions``) are embedded once and their vectors saved there too.
+attached to passages (``assistant.questions``) and the passages' sentences (``assistant.sentences``)
+are embedded once and their vectors saved there too.
 
 A long-running process (the web app, ``ask --json`` on standard input) holds a ``LiveIndex``:
 it compares the store's fingerprint with the one its index was opened at, at most every
@@ -26,6 +27,7 @@ from assistant import glossary as glossary_module
 from assistant.glossary import Glossary, find_definitions
 from assistant.lexical import IndexFormatError, LexicalIndex
 from assistant.questions import QuestionIndex
+from assistant.sentences import SentenceIndex
 from ingest.config import Settings
 from ingest.records import Passage
 from ingest.store import PassageStore
@@ -51,6 +53,7 @@ class SearchIndex:
     glossary: Glossary
     fingerprint: str = ""  # the store's fingerprint when the index was opened
     questions: QuestionIndex = field(default_factory=QuestionIndex.empty)  # see assistant.questions
+    sentences: SentenceIndex = field(default_factory=SentenceIndex.empty)  # see assistant.sentences
 
     @classmethod
     def open(cls, settings: Settings, store: PassageStore) -> SearchIndex:
@@ -63,7 +66,8 @@ class SearchIndex:
         glossary.add_definitions(corpus_definitions(settings, store, passages.values(), fingerprint))
         vectors = question_vectors_path(settings, store)
         questions = QuestionIndex.attach(passages.values(), cache=vectors)
-        return cls(store, lexical, passages, glossary, fingerprint, questions)
+        sentences = SentenceIndex.of(passages.values(), cache=sentence_vectors_path(settings, store))
+        return cls(store, lexical, passages, glossary, fingerprint, questions, sentences)
 
 
 class LiveIndex:
@@ -130,6 +134,10 @@ class LiveIndex:
 
 def question_vectors_path(settings: Settings, store: PassageStore) -> Path:
     return settings.data_dir / "lexical" / f"{store.name}.questions.npz"
+
+
+def sentence_vectors_path(settings: Settings, store: PassageStore) -> Path:
+    return settings.data_dir / "lexical" / f"{store.name}.sentences.npz"
 
 
 def definitions_path(settings: Settings, store: PassageStore) -> Path:

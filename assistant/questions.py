@@ -19,19 +19,21 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.lexical import LexicalIndex
-from assistant.passage_model import PassageModel, model_key
+from assistant.passage_model import PassageModel, WordingModel, model_key, wording_key
 from assistant.vectors import content_key, embedder_name, unit_vectors
 from ingest.records import Passage
 
+Model = TypeVar("Model", PassageModel, WordingModel)
 QUESTIONS_FILE = Path(__file__).parent / "data" / "anchored_questions.json"
 DEPTH = 200  # questions read to rank passages (the shipped contract has about 30 a passage)
 
@@ -82,6 +84,8 @@ class QuestionIndex:
         self._vectors: np.ndarray | None = None
         self._model: PassageModel | None = None
         self._modelled = False  # whether _model was learned or read (it may be None)
+        self._wording: WordingModel | None = None
+        self._worded = False  # whether _wording was learned or read (it may be None)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -171,14 +175,47 @@ class QuestionIndex:
         keep = [i for i in range(len(self)) if i not in exclude]
         return PassageModel.learn(self.vectors(embedder)[keep], [self.passage_ids[i] for i in keep])
 
+    def wording_model(self) -> WordingModel | None:
+        """Which passage a question is about, learned from these questions' letters
+        (``assistant.passage_model.WordingModel``): learned once, saved beside the vectors and
+        read back."""
+        with self._lock:
+            if not self._worded:
+                self._wording = self._load_or_learn_wording()
+                self._worded = True
+            return self._wording
+
+    def wording_model_without(self, exclude: frozenset[int]) -> WordingModel | None:
+        """The wording model learned without the questions numbered in ``exclude``, neither saved
+        nor kept (``evals.fusion``)."""
+        keep = [i for i in range(len(self)) if i not in exclude]
+        return WordingModel.learn([self.questions[i] for i in keep], [self.passage_ids[i] for i in keep])
+
+    def _load_or_learn_wording(self) -> WordingModel | None:
+        if not self.questions:
+            return None
+        key = wording_key(self.questions, self.passage_ids)
+        return self._saved_or_learned(
+            "wording", key, WordingModel, lambda: WordingModel.learn(self.questions, self.passage_ids)
+        )
+
     def _load_or_learn(self, embedder: Embeddings, vectors: np.ndarray) -> PassageModel | None:
         if not self.questions:
             return None
         key = model_key(self._vectors_key(embedder), self.passage_ids)
-        path = self._cache.with_name(f"{self._cache.stem}.model.npz") if self._cache else None
-        if path is not None and (saved := PassageModel.load(path, key)) is not None:
+        return self._saved_or_learned(
+            "model", key, PassageModel, lambda: PassageModel.learn(vectors, self.passage_ids)
+        )
+
+    def _saved_or_learned(
+        self, suffix: str, key: str, kind: type[Model], learn: Callable[[], Model | None]
+    ) -> Model | None:
+        """The model of class ``kind`` saved beside the vectors (``<cache>.<suffix>.npz``) under
+        ``key``, else ``learn()``'s, saved there."""
+        path = self._cache.with_name(f"{self._cache.stem}.{suffix}.npz") if self._cache else None
+        if path is not None and (saved := kind.load(path, key)) is not None:
             return saved
-        model = PassageModel.learn(vectors, self.passage_ids)
+        model = learn()
         if path is not None and model is not None:
             model.save(path, key)
         return model

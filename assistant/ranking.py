@@ -1,7 +1,7 @@
 """The order of the candidates: a linear score over what each retrieval voice said of a passage.
 
 Reciprocal rank fusion picks the candidates (``assistant.retrieve``); this module orders them.
-Each candidate is described by fourteen features: its reciprocal rank and score in each voice
+Each candidate is described by eighteen features: its reciprocal rank and score in each voice
 (``Hit.signals``), how well its best answering sentence covers the question
 (``ExtractiveAnswerer.answering_coverage``) and the log of its length.  The score is a weighted
 sum of them.
@@ -39,6 +39,10 @@ FEATURES = (
     "question_cosine_top3",
     "passage_model",
     "passage_model_log",
+    "wording_model",
+    "wording_model_log",
+    "sentences",
+    "sentence_cosine",
     "coverage",
     "log_length",
 )
@@ -60,6 +64,10 @@ def features(hit: Hit, coverage: float) -> tuple[float, ...]:
         said.question_cosine_top3,
         said.passage_model,
         said.passage_model_log,
+        said.wording_model,
+        said.wording_model_log,
+        said.sentences,
+        said.sentence_cosine,
         coverage,
         math.log(max(len(hit.passage.text), 1)),
     )

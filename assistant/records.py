@@ -27,6 +27,10 @@ class Signals:
     question_cosine_top3: float = 0.0
     passage_model: float = 0.0  # reciprocal rank by the passage model (assistant.passage_model)
     passage_model_log: float = 0.0  # log(1 + p / FLOOR) of its probability, for every candidate
+    wording_model: float = 0.0  # reciprocal rank by the wording model (assistant.passage_model)
+    wording_model_log: float = 0.0  # log(1 + p / FLOOR) of its probability, for every candidate
+    sentences: float = 0.0  # ... by the meaning of its closest sentence (assistant.sentences)
+    sentence_cosine: float = 0.0  # of the query and that sentence, for every candidate
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 The query is first cleaned (control characters, length) and expanded with the glossary
 ("c'est quoi le PRE ?" also searches "programme de réussite éducative").  Each retriever returns
 a ranked list; reciprocal rank fusion (RRF) adds ``weight / (RRF_K + rank)`` over the lists.
-Besides the passages themselves, the questions attached to them (``assistant.questions``) are
-searched by words and by meaning, each passage ranked by its best question, and a model learned
-from all of them says which passage the query is about (``assistant.passage_model``).  The fusion
+Besides the passages themselves, their sentences are searched by meaning, each passage ranked by
+its closest sentence (``assistant.sentences``); the questions attached to them
+(``assistant.questions``) by words and by meaning, each passage ranked by its best question; and
+two models learned from all of them, one from their meaning, one from their letters, say which
+passage the query is about (``assistant.passage_model``).  The fusion
 picks the candidates; each carries what every voice said of it (``Hit.signals``), by which the
 assistant orders them (``assistant.ranking``).
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from langchain_core.embeddings import Embeddings
 
 from assistant.index import SearchIndex
-from assistant.passage_model import PassageModel, signal
+from assistant.passage_model import PassageModel, WordingModel, signal
 from assistant.questions import Match
 from assistant.records import Hit, Signals
 from assistant.synonyms import default_synonyms
@@ -77,6 +79,8 @@ class RetrievalMode:
     question_weight: float = 0.5
     question_dense_weight: float = 0.3
     model_weight: float = 0.3  # the passage model's: set as the questions' by meaning, not tuned
+    wording_weight: float = 0.3  # the wording model's and the sentences': set as the passage
+    sentence_weight: float = 0.3  # model's, not tuned
 
 
 class Retriever:
@@ -86,8 +90,12 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.mode = mode
-        if mode.dense and mode.questions:
-            index.questions.model(embedder)  # vectors and model now, not at the first question
+        if mode.dense:  # vectors and models now, not at the first question
+            index.sentences.vectors(embedder)
+            if mode.questions:
+                index.questions.model(embedder)
+        if mode.questions:
+            index.questions.wording_model()
 
     def search(
         self,
@@ -96,11 +104,13 @@ class Retriever:
         filters: SearchFilter = SearchFilter(),
         exclude_questions: frozenset[int] = frozenset(),
         model: PassageModel | None = None,
+        wording: WordingModel | None = None,
     ) -> list[Hit]:
         """The ``k`` best passages by reciprocal rank fusion, each with what every voice said of
         it (``Hit.signals``).  ``exclude_questions`` leaves attached questions out (by number):
         the ranking is learned on questions searched without themselves (``evals.fusion``).  The
-        passage model is then ``model``, learned without them, or none; else the index's."""
+        passage and wording models are then ``model`` and ``wording``, learned without them, or
+        none; else the index's."""
         query = normalise_query(query)
         if self.mode.expand:
             query = self.index.glossary.expand(query)
@@ -129,11 +139,15 @@ class Retriever:
 
         allowed = self._allowed(filters)
         probability: dict[str, float] = {}  # of the passage model, when it speaks
+        worded: dict[str, float] = {}  # of the wording model, when it speaks
+        closest: dict[str, float] = {}  # the cosine of each passage's closest sentence
         if mode.dense:
             vector = self.embedder.embed_query(query)
             found = self.index.store.query(vector, CANDIDATES, filters.where())
             by_meaning = [(passage.id, score) for passage, score in found]
             fuse(by_meaning, mode.dense_weight, "dense", "cosine")
+            closest = self.index.sentences.closest(vector, self.embedder, allowed)
+            fuse(_first(closest), mode.sentence_weight, "sentences", "sentence_cosine")
             if mode.questions:
                 near = questions.search_vector(
                     vector, self.embedder, CANDIDATES, allowed, exclude_questions
@@ -144,12 +158,15 @@ class Retriever:
                     model = questions.model(self.embedder)
                 if model is not None:
                     probability = model.probabilities(vector)
-                    likely = sorted(
-                        ((pid, signal(p)) for pid, p in probability.items()
-                         if allowed is None or pid in allowed),
-                        key=lambda item: -item[1],
-                    )[:CANDIDATES]
+                    likely = _first(_signals(probability, allowed))
                     fuse(likely, mode.model_weight, "passage_model", "passage_model_log")
+        if mode.questions:
+            if wording is None and not exclude_questions:  # the index's learned every question
+                wording = questions.wording_model()
+            if wording is not None:
+                worded = wording.probabilities(query)
+                likely = _first(_signals(worded, allowed))
+                fuse(likely, mode.wording_weight, "wording_model", "wording_model_log")
         if mode.lexical:
             related = frozenset()
             if mode.expand:
@@ -160,8 +177,10 @@ class Retriever:
                 asked = questions.search(query, CANDIDATES, allowed, related, exclude_questions)
                 top = _best([m.score for m in asked])
                 fuse_questions(asked, mode.question_weight, "questions", "question_bm25", top)
-        for pid, said in signals.items():  # the model speaks of every candidate, not only its first
+        for pid, said in signals.items():  # these speak of every candidate, not only their first
             said["passage_model_log"] = signal(probability.get(pid, 0.0))
+            said["wording_model_log"] = signal(worded.get(pid, 0.0))
+            said["sentence_cosine"] = closest.get(pid, 0.0)
         known = [(pid, score) for pid, score in scores.items() if pid in self.index.passages]
         best = sorted(known, key=lambda item: -item[1])[:k]
         return [
@@ -184,6 +203,16 @@ class Retriever:
             for pid, p in self.index.passages.items()
             if all(getattr(p, key) == value for key, value in wanted.items())
         }
+
+
+def _signals(probabilities: dict[str, float], allowed: set[str] | None) -> dict[str, float]:
+    """A model's signal for each passage (among ``allowed``, if given)."""
+    return {pid: signal(p) for pid, p in probabilities.items() if allowed is None or pid in allowed}
+
+
+def _first(scores: dict[str, float]) -> list[tuple[str, float]]:
+    """The ``CANDIDATES`` best of ``scores``, best first."""
+    return sorted(scores.items(), key=lambda item: -item[1])[:CANDIDATES]
 
 
 def _best(bm25_scores: list[float]) -> float:

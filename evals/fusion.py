@@ -4,8 +4,8 @@ Each distinct question attached to a passage (``assistant.questions``) is search
 question would be, with itself and its near duplicates (``evals.gold.much_alike``) left out of the
 question voices: a partner's question is not among them.  The passages holding its anchor are the
 right answers; the other candidates of the fusion are the wrong ones.  The passage model
-(``assistant.passage_model``) is learned five times, each time without a fifth of the questions
-and their near duplicates, and that fifth is searched with it.  A pairwise logistic
+and the wording model (``assistant.passage_model``) are learned five times, each time without a
+fifth of the questions and their near duplicates, and that fifth is searched with them.  A pairwise logistic
 regression (right minus wrong) learns one weight per feature.  No gold question is read.
 
     python -m evals.fusion            # prints the 5-fold figures and the weights
@@ -32,7 +32,7 @@ from evals.gold import much_alike, words_of
 from evals.learning import learn_main
 
 FOLDS = 5
-MODEL_FOLDS = 5  # the passage model is learned without each fifth of the questions in turn
+MODEL_FOLDS = 5  # the models are learned without each fifth of the questions in turn
 REGULARISATION = 1.0  # sklearn's C; held-out MRR 0.7537, 0.7558, 0.7554 at 0.1, 1, 10
 
 
@@ -59,17 +59,22 @@ def cases(assistant: Assistant) -> list[Case]:
         frozenset(i for i, other in enumerate(words) if much_alike(own, other))
         for own in (words_of(question) for question, _ in asked)
     ]
-    # The passage model learned from every question would know each one: the questions are cut
-    # in folds, and a fold is searched with the model learned without it and its near duplicates.
+    # The models learned from every question would know each one: the questions are cut in
+    # folds, and a fold is searched with the models learned without it and its near duplicates.
     embedder = assistant.retriever.embedder
     models = [
         attached.model_without(embedder, frozenset().union(*alike[k::MODEL_FOLDS]))
         for k in range(MODEL_FOLDS)
     ]
+    wordings = [
+        attached.wording_model_without(frozenset().union(*alike[k::MODEL_FOLDS]))
+        for k in range(MODEL_FOLDS)
+    ]
     found = []
     for n, (question, right) in enumerate(asked):
+        fold = n % MODEL_FOLDS
         hits = assistant.retriever.search(
-            question, RERANK_DEPTH, exclude_questions=alike[n], model=models[n % MODEL_FOLDS]
+            question, RERANK_DEPTH, exclude_questions=alike[n], model=models[fold], wording=wordings[fold]
         )
         coverage = answerer.answering_coverage(question, hits)
         hand = {h.passage.id: h.score for h in answerer.rerank(question, hits, RERANK_WEIGHT)}

@@ -1,4 +1,5 @@
-"""The passage model: which passage a question is about, learned from the attached questions."""
+"""The passage and wording models: which passage a question is about, learned from the attached
+questions' meaning and letters."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 
 from assistant import passage_model, ranking, retrieve
 from assistant.index import SearchIndex
-from assistant.lexical import LexicalIndex
-from assistant.passage_model import PassageModel, model_key, signal
+from assistant.lexical import LexicalIndex, fold
+from assistant.passage_model import PassageModel, WordingModel, model_key, signal, wording_key
 from assistant.questions import AnchoredQuestion, QuestionIndex
 from assistant.retrieve import RetrievalMode, Retriever
 from assistant.service import Assistant
@@ -129,30 +130,33 @@ def test_the_retriever_hears_the_model_of_every_candidate(questions, monkeypatch
                for h in Retriever(index, FakeEmbedder(), off).search("les élèves sèchent le collège", 3))
 
 
-def test_the_ranking_is_learned_on_questions_the_passage_model_was_learned_without(questions, monkeypatch):
+def test_the_ranking_is_learned_on_questions_the_models_were_learned_without(questions, monkeypatch):
     learned_without: dict[int, frozenset[int]] = {}  # id of a model -> the questions it left out
-    original = QuestionIndex.model_without
 
-    def model_without(self, embedder, exclude):
-        model = original(self, embedder, exclude)
-        learned_without[id(model)] = exclude
-        return model
+    def recording(method):
+        def learned(self, *args):
+            model = method(self, *args)
+            learned_without[id(model)] = args[-1]
+            return model
+
+        return learned
 
     searched = []
     search = Retriever.search
 
-    def recorded(self, query, k=5, filters=None, exclude_questions=frozenset(), model=None):
-        searched.append((query, model))
-        return search(self, query, k, exclude_questions=exclude_questions, model=model)
+    def recorded(self, query, k=5, filters=None, exclude_questions=frozenset(), model=None, wording=None):
+        searched.append((query, model, wording))
+        return search(self, query, k, exclude_questions=exclude_questions, model=model, wording=wording)
 
-    monkeypatch.setattr(QuestionIndex, "model_without", model_without)
+    monkeypatch.setattr(QuestionIndex, "model_without", recording(QuestionIndex.model_without))
+    monkeypatch.setattr(QuestionIndex, "wording_model_without", recording(QuestionIndex.wording_model_without))
     monkeypatch.setattr(Retriever, "search", recorded)
     index = SearchIndex(_NoStore(), LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
     found = fusion.cases(Assistant(index, FakeEmbedder(), RetrievalMode(expand=False)))
     assert len(found) == len(QUESTIONS) == len(searched)
-    for query, model in searched:
+    for query, model, wording in searched:
         own = {i for i, q in enumerate(questions.questions) if q == query}
-        assert own and own <= learned_without[id(model)]
+        assert own and own <= learned_without[id(model)] and own <= learned_without[id(wording)]
     assert found[0].features.shape[1] == len(ranking.FEATURES)
 
 
@@ -174,3 +178,87 @@ def test_a_search_that_leaves_questions_out_is_not_given_the_model_that_learned_
     assert all(h.signals.passage_model == 0.0 for h in retriever.search(query, 3, exclude_questions=own))
     without = questions.model_without(FakeEmbedder(), own)
     assert any(h.signals.passage_model > 0 for h in retriever.search(query, 3, exclude_questions=own, model=without))
+
+
+# The wording model: the same question, learned from the questions' letters.
+
+
+def test_the_wording_model_knows_a_passage_by_the_letters_of_its_questions(questions):
+    model = questions.wording_model()
+    assert sorted(model.passage_ids) == ["food", "jobs", "school"]
+    # Inflected and misspelt: no word as written in any question, their letters in common.
+    for query, passage_id in [("ils sechaient le college", "school"), ("des boulots", "jobs"), ("cuisinez", "food")]:
+        probability = model.probabilities(query)
+        assert max(probability, key=probability.get) == passage_id, query
+        assert sum(probability.values()) == pytest.approx(1.0)
+
+
+def test_the_wording_model_gives_the_probabilities_of_scikit_learn_s_pipeline(questions):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = questions.wording_model()
+    pipeline = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=passage_model.LETTERS, sublinear_tf=True,
+                        min_df=passage_model.MIN_QUESTIONS, preprocessor=lambda text: fold(text).lower()),
+        LogisticRegression(C=passage_model.REGULARISATION, max_iter=3000),
+    ).fit(questions.questions, questions.passage_ids)
+    for query in ["Les  gamins sèchent-ils le collège ?", "trouver un BOULOT, boulot, boulot", "x", ""]:
+        expected = dict(zip(pipeline.classes_, pipeline.predict_proba([query])[0]))
+        assert model.probabilities(query) == pytest.approx(expected, abs=1e-5), query
+
+
+@pytest.mark.parametrize("text", ["les gamins sèchent", "a bc", "  un   mot\tpar\nligne ", "é", ""])
+def test_the_letters_are_scikit_learn_s_char_wb_ngrams(text):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyse = CountVectorizer(analyzer="char_wb", ngram_range=passage_model.LETTERS, lowercase=False).build_analyzer()
+    assert passage_model.letter_ngrams(text) == analyse(text)
+
+
+def test_nothing_is_learned_from_the_wording_of_a_single_passage():
+    assert WordingModel.learn(["a ?", "b ?"], ["school", "school"]) is None
+    assert QuestionIndex.empty().wording_model() is None
+
+
+def test_the_wording_model_is_saved_beside_the_vectors_and_read_back_until_the_questions_change(tmp_path, monkeypatch):
+    cache = tmp_path / "questions.npz"
+    first = QuestionIndex.attach(PASSAGES, QUESTIONS, cache).wording_model()
+    assert (tmp_path / "questions.wording.npz").exists()
+
+    def refit(*args):
+        raise AssertionError("learned again")
+
+    monkeypatch.setattr(WordingModel, "learn", refit)
+    again = QuestionIndex.attach(PASSAGES, QUESTIONS, cache).wording_model()
+    assert again.letters == first.letters and np.array_equal(again.weights, first.weights)
+    assert again.probabilities("des boulots") == pytest.approx(first.probabilities("des boulots"))
+    with pytest.raises(AssertionError, match="learned again"):  # other questions: learned again
+        QuestionIndex.attach(PASSAGES, QUESTIONS[1:], cache).wording_model()
+
+
+def test_a_saved_wording_model_is_read_only_under_its_key_and_an_unreadable_file_is_ignored(tmp_path, questions):
+    model = questions.wording_model()
+    path = tmp_path / "wording.npz"
+    key = wording_key(questions.questions, questions.passage_ids)
+    model.save(path, key)
+    assert WordingModel.load(path, key).passage_ids == model.passage_ids
+    assert WordingModel.load(path, wording_key(questions.questions[1:], questions.passage_ids[1:])) is None
+    assert WordingModel.load(path, wording_key(questions.questions, questions.passage_ids[::-1])) is None
+    path.write_bytes(b"not a numpy file")
+    assert WordingModel.load(path, key) is None
+
+
+def test_the_retriever_hears_the_wording_model_and_a_search_leaving_questions_out_only_its_own(questions):
+    index = SearchIndex(_NoStore(), LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
+    retriever = Retriever(index, FakeEmbedder(), RetrievalMode(dense=False, expand=False, rerank=False))
+    query = "ils sechaient le college"  # no word of a passage nor of a question, as written
+    first = retriever.search(query, 3)[0]
+    assert first.passage.id == "school" and first.signals.wording_model == pytest.approx(1 / 11)
+    assert first.signals.wording_model_log > 0
+    own = frozenset({0})
+    assert all(h.signals.wording_model_log == 0.0 for h in retriever.search(query, 3, exclude_questions=own))
+    without = questions.wording_model_without(own)
+    hits = retriever.search(query, 3, exclude_questions=own, wording=without)
+    assert hits[0].passage.id == "school" and hits[0].signals.wording_model > 0

@@ -105,7 +105,7 @@ def test_the_retriever_fuses_the_questions_and_the_ablation_leaves_them_out(ques
     index = SearchIndex(None, LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
     lexical = RetrievalMode(dense=False, expand=False, rerank=False)
     query = "les gamins sèchent les cours"  # no word of the passage
-    [hit] = Retriever(index, FakeEmbedder(), lexical).search(query)
+    hit = Retriever(index, FakeEmbedder(), lexical).search(query)[0]
     assert hit.passage.id == "school"
     assert hit.anchors == ("décrochage scolaire",)  # handed to the answer
     without = RetrievalMode(dense=False, expand=False, rerank=False, questions=False)

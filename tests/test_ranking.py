@@ -32,9 +32,11 @@ def hit(pid: str, rank: int = 1, **said: float) -> Hit:
 def test_the_features_are_the_voices_signals_the_coverage_and_the_length():
     one = hit("a", dense=0.1, lexical=0.2, questions=0.3, question_vectors=0.4, cosine=0.5, bm25=0.6,
               question_bm25=0.7, question_cosine=0.8, question_bm25_top3=0.9, question_cosine_top3=1.0,
-              passage_model=1.1, passage_model_log=1.2)
+              passage_model=1.1, passage_model_log=1.2, wording_model=1.3, wording_model_log=1.4,
+              sentences=1.5, sentence_cosine=1.6)
     assert ranking.features(one, 0.25) == pytest.approx(
-        (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 0.25, math.log(len("Le passage a.")))
+        (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 0.25,
+         math.log(len("Le passage a.")))
     )
     assert len(ranking.features(one, 0.0)) == len(ranking.FEATURES)
 
