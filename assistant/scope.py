@@ -12,7 +12,8 @@ the contract ever name ("du paracétamol", ``unknown_nouns``), when the question
 of the domain.  Greetings and thanks alone get a word on what the assistant answers
 (``is_small_talk``), and a request to do a piece of work (a letter, homework, a translation) that
 it cannot do (``is_task_request``).  Nor can they say what is on tonight or this week-end
-("qu'est-ce qui passe au cinéma ce soir ?", ``present_moment``).
+("qu'est-ce qui passe au cinéma ce soir ?", ``present_moment``), nor which shop or product is the
+best ("la meilleure boulangerie du quartier", ``asks_for_the_best``).
 
 Other questions are told apart by ``ScopeClassifier``, a logistic regression over the letters
 and words of example questions (``data/scope_questions.json``: questions the contract answers,
@@ -330,6 +331,24 @@ def present_moment(question: str) -> str | None:
     """The moment of the present day or week ``question`` asks about ("ce soir"), if any."""
     match = _PRESENT_MOMENT.search(question)
     return match.group(0) if match else None
+
+
+# "la meilleure boulangerie", "le meilleur kebab de Flers", "les meilleurs jeux vidéo": a ranking
+# of shops, products or places, which the contract never makes.  None of the 2,021 in-scope
+# examples nor of the read gold questions that are not out of scope says "le, la, les meilleur(e)s"
+# (they say "une meilleure tranquillité", "un meilleur cadre de vie": an improvement, not a
+# ranking); 32 out-of-scope examples and 9 read out-of-scope gold questions do.
+_THE_BEST = re.compile(r"\b(?:le|la|les|l')\s*meilleure?s?\b", re.IGNORECASE)
+THE_BEST = (
+    "Les documents du contrat de ville ne classent ni les commerces, ni les produits, ni les "
+    "adresses : ils ne disent pas lequel est le meilleur. Assistant du contrat de ville 2024-2030 "
+    "de Flers Agglo, " + _WHAT_IT_ANSWERS
+)
+
+
+def asks_for_the_best(question: str) -> bool:
+    """Whether ``question`` asks which shop, product or place is the best."""
+    return bool(_THE_BEST.search(question.replace("’", "'")))
 
 
 class ScopeClassifier:

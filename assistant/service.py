@@ -31,8 +31,10 @@ from assistant.scope import (
     PRESENT_MOMENT,
     SMALL_TALK,
     TASK_REQUEST,
+    THE_BEST,
     Evidence,
     ScopeClassifier,
+    asks_for_the_best,
     is_small_talk,
     is_task_request,
     present_moment,
@@ -221,6 +223,9 @@ class Assistant:
             # ...and a question on what is on tonight, when its words lean out of the domain.
             if (moment := present_moment(resolved)) and self.scope.leans_outside(expanded):
                 return refusal(question, hits, PRESENT_MOMENT.format(moment=moment))
+            # ...and a question on which shop or product is the best, when its words lean out.
+            if asks_for_the_best(resolved) and self.scope.leans_outside(expanded):
+                return refusal(question, hits, THE_BEST)
             # ...and a question about a thing neither the documents nor the domain's questions
             # name ("du paracétamol"), when its words lean out of the domain.
             if (

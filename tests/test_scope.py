@@ -19,6 +19,7 @@ from assistant.scope import (
     TEXT_OUT_OF_SCOPE_PROBABILITY,
     Evidence,
     ScopeClassifier,
+    asks_for_the_best,
     is_small_talk,
     is_task_request,
     present_moment,
@@ -337,3 +338,19 @@ def test_a_task_request_asks_for_work_not_for_what_the_documents_say(question, t
 )
 def test_a_moment_of_the_present_day_or_week_is_found(question, moment):
     assert present_moment(question) == moment
+
+
+@pytest.mark.parametrize(
+    ("question", "best"),
+    [
+        ("Quelle est la meilleure crêperie du centre-ville ?", True),
+        ("c'est quoi le meilleur forfait mobile pas cher", True),
+        ("Les meilleurs films à voir en famille ?", True),
+        ("l’meilleur garage de Flers ?", True),
+        ("comment une meilleure tranquillité change la vie du quartier ?", False),
+        ("un meilleur cadre de vie, ça suppose quoi ?", False),
+        ("quelles actions pour mieux manger ?", False),
+    ],
+)
+def test_a_question_asking_which_is_the_best_is_told_apart_from_one_asking_for_better(question, best):
+    assert asks_for_the_best(question) == best

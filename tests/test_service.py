@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scope import PRESENT_MOMENT, SMALL_TALK, TASK_REQUEST
+from assistant.scope import PRESENT_MOMENT, SMALL_TALK, TASK_REQUEST, THE_BEST, ScopeClassifier
 from assistant.service import MAX_QUESTION_CHARS, NOT_FRENCH, Assistant
 from ingest.pipeline import ingest
 
@@ -151,6 +151,14 @@ def test_a_question_on_what_is_on_tonight_is_told_what_the_documents_hold(assist
     answer = assistant.ask("Qu'est-ce qui passe au cinéma à Flers ce soir ?")
     assert answer.refused and answer.text == PRESENT_MOMENT.format(moment="ce soir")
     assert answer.further_reading  # the closest passages all the same
+
+
+def test_a_question_on_the_best_shop_is_told_the_documents_rank_none(assistant, monkeypatch):
+    question = "Quelle est la meilleure crêperie du centre-ville de Flers ?"
+    answer = assistant.ask(question)
+    assert answer.refused and answer.text == THE_BEST
+    monkeypatch.setattr(ScopeClassifier, "leans_outside", lambda self, question: False)
+    assert assistant.ask(question).text != THE_BEST  # only when its words lean out of the domain
 
 
 def test_a_greeting_before_a_question_does_not_hide_it(assistant):
