@@ -94,6 +94,12 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", text) if not text.isascii() else text
 
 
+def folded_lower(text: str) -> str:
+    """``fold``, then lower case: the form the letter models read (``assistant.scope``,
+    ``assistant.passage_model``)."""
+    return fold(text).lower()
+
+
 def _restem(stem: str) -> str:
     """Join plurals the Snowball stemmer leaves apart: "emplois"/"emploi", "lieux"/"lieu", and the
     plurals in -os and -us it keeps whole ("vélos"/"vélo", "infos", "prévus", "pneus")."""

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.lexical import fold
+from assistant.lexical import folded_lower
 from assistant.vectors import content_key, load_arrays, save_arrays
 
 # sklearn's C.  A first trial, with the probability and its log as features, gave the ranking a
@@ -127,7 +127,7 @@ class WordingModel:
         vectorizer = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=LETTERS,
-            preprocessor=_folded,
+            preprocessor=folded_lower,
             sublinear_tf=True,
             min_df=MIN_QUESTIONS,
             dtype=np.float32,
@@ -157,7 +157,7 @@ class WordingModel:
     def _letters_of(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The columns of ``text``'s known n-grams and how often each occurs."""
         found: dict[int, int] = {}
-        for ngram in letter_ngrams(_folded(text)):
+        for ngram in letter_ngrams(folded_lower(text)):
             if (j := self._column.get(ngram)) is not None:
                 found[j] = found.get(j, 0) + 1
         return np.fromiter(found, dtype=np.int64), np.fromiter(found.values(), dtype=np.float32)
@@ -202,7 +202,3 @@ def letter_ngrams(text: str) -> list[str]:
             if len(padded) <= n:
                 break
     return ngrams
-
-
-def _folded(text: str) -> str:
-    return fold(text).lower()

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from assistant.glossary import Glossary
 from assistant.learned import read_weights
-from assistant.lexical import LexicalIndex, fold, indexed_text, names_in, tokenize
+from assistant.lexical import LexicalIndex, folded_lower, indexed_text, names_in, tokenize
 from assistant.records import Hit
 from assistant.synonyms import Synonyms
 from ingest.records import Passage
@@ -132,9 +132,9 @@ def unknown_names(
 def _written(name: str, lexical: LexicalIndex, passages: Mapping[str, Passage]) -> bool:
     """Whether one of the passages the lexical index finds for ``name`` holds it as a word, its
     accents, case and a final s or x aside ("États" is written "État")."""
-    word = re.sub(r"[sx]$", "", fold(name).lower())
+    word = re.sub(r"[sx]$", "", folded_lower(name))
     pattern = re.compile(rf"(?<!\w){re.escape(word)}[sx]?(?!\w)")
-    return any(pattern.search(fold(text).lower()) for text in _found_texts(name, lexical, passages))
+    return any(pattern.search(folded_lower(text)) for text in _found_texts(name, lexical, passages))
 
 
 def _found_texts(
@@ -370,11 +370,11 @@ class ScopeClassifier:
 
         # Letters survive misspellings and inflections; words and word pairs carry topics.
         letters = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), preprocessor=_folded, sublinear_tf=True,
+            analyzer="char_wb", ngram_range=(3, 5), preprocessor=folded_lower, sublinear_tf=True,
             min_df=2,
         )
         words = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), preprocessor=_folded, sublinear_tf=True
+            analyzer="word", ngram_range=(1, 2), preprocessor=folded_lower, sublinear_tf=True
         )
         features = make_union(letters, words)
         self._model = make_pipeline(features, LogisticRegression(C=10.0, max_iter=2000))
@@ -424,7 +424,3 @@ def stack_features(text_probability: float, evidence: Evidence) -> tuple[float, 
     """The second stage's features, in the order of ``STACK_FEATURES``."""
     p = min(max(text_probability, 1e-4), 1 - 1e-4)
     return (1.0, math.log(p / (1 - p)), *astuple(evidence))
-
-
-def _folded(text: str) -> str:
-    return fold(text).lower()

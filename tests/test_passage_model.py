@@ -8,7 +8,7 @@ import pytest
 
 from assistant import passage_model, ranking, retrieve
 from assistant.index import SearchIndex
-from assistant.lexical import LexicalIndex, fold
+from assistant.lexical import LexicalIndex, folded_lower
 from assistant.passage_model import PassageModel, WordingModel, model_key, signal, wording_key
 from assistant.questions import AnchoredQuestion, QuestionIndex
 from assistant.retrieve import RetrievalMode, Retriever
@@ -201,7 +201,7 @@ def test_the_wording_model_gives_the_probabilities_of_scikit_learn_s_pipeline(qu
     model = questions.wording_model()
     pipeline = make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=passage_model.LETTERS, sublinear_tf=True,
-                        min_df=passage_model.MIN_QUESTIONS, preprocessor=lambda text: fold(text).lower()),
+                        min_df=passage_model.MIN_QUESTIONS, preprocessor=folded_lower),
         LogisticRegression(C=passage_model.REGULARISATION, max_iter=3000),
     ).fit(questions.questions, questions.passage_ids)
     for query in ["Les  gamins sèchent-ils le collège ?", "trouver un BOULOT, boulot, boulot", "x", ""]:
