@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,24 +45,21 @@ def load_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
 
 
 def unit_vectors(texts: Sequence[str], embedder: Embeddings, cache: Path | None) -> np.ndarray:
-    """The unit-length document vectors of ``texts``, read from ``cache`` when it holds them for
-    these texts and this embedding model, else computed and saved there."""
+    """The unit-length document vectors of ``texts``, in order.  ``cache`` keeps the vector of each
+    text by this embedding model: only the texts it does not hold are embedded (after an ingestion,
+    those of the new passages), and it is rewritten to hold exactly ``texts``."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    key = content_key(embedder_name(embedder), *texts)
-    return cached(cache, key, lambda: {"vectors": _embedded(texts, embedder)})["vectors"]
-
-
-def cached(
-    path: Path | None, key: str, compute: Callable[[], dict[str, np.ndarray]]
-) -> dict[str, np.ndarray]:
-    """The arrays of ``path`` under ``key``, else ``compute()``'s, saved there."""
-    if path is not None and (saved := load_arrays(path, key)) is not None:
-        return saved
-    arrays = compute()
-    if path is not None:
-        save_arrays(path, key, **arrays)
-    return arrays
+    model = embedder_name(embedder)
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and (saved := load_arrays(cache, model)) is not None and "texts" in saved:
+        known = dict(zip(saved["texts"].tolist(), saved["vectors"]))
+    distinct = list(dict.fromkeys(texts))
+    if missing := [text for text in distinct if text not in known]:
+        known.update(zip(missing, _embedded(missing, embedder)))
+    if cache is not None and (missing or len(known) != len(distinct)):
+        save_arrays(cache, model, texts=np.array(distinct), vectors=np.stack([known[t] for t in distinct]))
+    return np.stack([known[text] for text in texts]).astype(np.float32, copy=False)
 
 
 def _embedded(texts: Sequence[str], embedder: Embeddings) -> np.ndarray:

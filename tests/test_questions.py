@@ -84,12 +84,14 @@ def test_vectors_are_saved_and_read_back_until_the_questions_or_the_model_change
     assert embedder.calls == 2  # read from the file, not embedded again
     assert (again == first).all()
 
-    QuestionIndex.attach(PASSAGES, QUESTIONS[1:], cache).vectors(embedder)
-    assert embedder.calls == 3  # other questions: embedded again
+    new = AnchoredQuestion("des cours de cuisine ?", "alimentation", "contrat.txt")
+    changed = QuestionIndex.attach(PASSAGES, [*QUESTIONS[1:], new], cache).vectors(embedder)
+    assert embedder.calls == 3  # another question: only it is embedded
+    assert (changed[0] == first[1]).all()
     other_model = FakeEmbedder()
     other_model.name = "another-model"
     QuestionIndex.attach(PASSAGES, QUESTIONS[1:], cache).vectors(other_model)
-    assert other_model.calls == 1
+    assert other_model.calls == 1  # another model: every question embedded again
 
 
 def test_an_unreadable_vector_file_is_replaced(tmp_path):

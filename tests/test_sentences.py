@@ -51,19 +51,23 @@ def test_a_passage_is_as_close_as_its_closest_sentence():
     assert SentenceIndex.empty().closest(embedder.embed_query(query), embedder) == {}
 
 
-def test_the_sentences_vectors_are_saved_and_read_back_until_the_passages_or_the_model_change(tmp_path):
+def test_the_sentences_vectors_are_saved_and_only_new_sentences_embedded_until_the_model_changes(tmp_path):
     cache = tmp_path / "sentences.npz"
     embedder = FakeEmbedder()
     first = SentenceIndex.of(PASSAGES, cache).vectors(embedder)
     assert embedder.calls == 5 and cache.exists()
     again = SentenceIndex.of(PASSAGES, cache).vectors(embedder)
     assert embedder.calls == 5 and (again == first).all()  # read from the file
-    SentenceIndex.of(PASSAGES[:1], cache).vectors(embedder)
-    assert embedder.calls == 9  # other passages: embedded again
+    new = passage("new", "Un nouveau passage. Les habitants demandent des pistes cyclables.")
+    changed = SentenceIndex.of([*PASSAGES, new], cache).vectors(embedder)
+    assert embedder.calls == 6  # a new passage: only its new sentence is embedded
+    assert (changed[:5] == first).all() and (changed[6] == first[1]).all()
+    assert SentenceIndex.of(PASSAGES[1:], cache).vectors(embedder).shape == (1, embedder.dimension)
+    assert embedder.calls == 6
     other_model = FakeEmbedder()
     other_model.name = "another-model"
     SentenceIndex.of(PASSAGES[:1], cache).vectors(other_model)
-    assert other_model.calls == 4
+    assert other_model.calls == 4  # another model: every sentence embedded again
 
 
 class _BikesStore:
