@@ -156,7 +156,7 @@ class QuestionIndex:
         """The questions' unit vectors: computed once, saved in the cache file and read back."""
         with self._lock:
             if self._vectors is None:
-                self._vectors = self._load_or_embed(embedder)
+                self._vectors = unit_vectors(self.questions, embedder, self._cache)
             return self._vectors
 
     def model(self, embedder: Embeddings) -> PassageModel | None:
@@ -222,9 +222,6 @@ class QuestionIndex:
 
     def _vectors_key(self, embedder: Embeddings) -> str:
         return content_key(embedder_name(embedder), *self.questions)
-
-    def _load_or_embed(self, embedder: Embeddings) -> np.ndarray:
-        return unit_vectors(self.questions, embedder, self._cache)
 
     def _allowed(self, passages: set[str] | None) -> set[str] | None:
         if passages is None:
