@@ -79,8 +79,9 @@ class RetrievalMode:
     question_weight: float = 0.5
     question_dense_weight: float = 0.3
     model_weight: float = 0.3  # the passage model's: set as the questions' by meaning, not tuned
-    wording_weight: float = 0.3  # the wording model's and the sentences': set as the passage
-    sentence_weight: float = 0.3  # model's, not tuned
+    # The wording model's and the sentences' voices: set as the passage model's, not tuned.
+    wording_weight: float = 0.3
+    sentence_weight: float = 0.3
 
 
 class Retriever:

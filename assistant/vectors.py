@@ -1,8 +1,9 @@
 """Arrays computed once and kept beside the lexical index: vectors and learned models.
 
-Each file holds its arrays and the key of what they were computed from (the texts, the model,
-the settings of a fit).  A file whose key differs, or that cannot be read, is computed again and
-replaced atomically: a reader sees the old file or the new one, never half of one.
+Each file holds its arrays and the key of what they were computed from (the embedding model, the
+questions and settings of a fit).  A file whose key differs, or that cannot be read, is computed
+again and replaced atomically: a reader sees the old file or the new one, never half of one.
+Vectors are kept by the fingerprint of their text, so that only new texts are embedded.
 """
 
 from __future__ import annotations
@@ -46,20 +47,23 @@ def load_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
 
 def unit_vectors(texts: Sequence[str], embedder: Embeddings, cache: Path | None) -> np.ndarray:
     """The unit-length document vectors of ``texts``, in order.  ``cache`` keeps the vector of each
-    text by this embedding model: only the texts it does not hold are embedded (after an ingestion,
-    those of the new passages), and it is rewritten to hold exactly ``texts``."""
+    text (by its fingerprint) for this embedding model: only the texts it does not hold are
+    embedded (after an ingestion, the new passages' sentences), and it is rewritten to hold
+    exactly those of ``texts``."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     model = embedder_name(embedder)
     known: dict[str, np.ndarray] = {}
-    if cache is not None and (saved := load_arrays(cache, model)) is not None and "texts" in saved:
-        known = dict(zip(saved["texts"].tolist(), saved["vectors"]))
-    distinct = list(dict.fromkeys(texts))
-    if missing := [text for text in distinct if text not in known]:
-        known.update(zip(missing, _embedded(missing, embedder)))
+    if cache is not None and (saved := load_arrays(cache, model)) is not None and "digests" in saved:
+        known = dict(zip(saved["digests"].tolist(), saved["vectors"]))
+    keys = [content_key(text) for text in texts]
+    distinct = dict(zip(keys, texts))  # fingerprint -> text, each once, in order
+    if missing := [key for key in distinct if key not in known]:
+        known.update(zip(missing, _embedded([distinct[key] for key in missing], embedder)))
     if cache is not None and (missing or len(known) != len(distinct)):
-        save_arrays(cache, model, texts=np.array(distinct), vectors=np.stack([known[t] for t in distinct]))
-    return np.stack([known[text] for text in texts]).astype(np.float32, copy=False)
+        vectors = np.stack([known[key] for key in distinct])
+        save_arrays(cache, model, digests=np.array(list(distinct)), vectors=vectors)
+    return np.stack([known[key] for key in keys]).astype(np.float32, copy=False)
 
 
 def _embedded(texts: Sequence[str], embedder: Embeddings) -> np.ndarray:
