@@ -237,8 +237,13 @@ def unknown_nouns(
 @lru_cache(maxsize=1)
 def _asked_in_scope() -> frozenset[str]:
     """The index tokens of the in-scope example questions."""
-    examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
-    return frozenset(token for question in examples["in_scope"] for token in tokenize(question))
+    return frozenset(token for question in _examples()["in_scope"] for token in tokenize(question))
+
+
+@lru_cache(maxsize=1)
+def _examples() -> dict[str, list[str]]:
+    """The shipped example questions (``data/scope_questions.json``), read once."""
+    return json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
 
 
 def unknown_names_message(names: list[str]) -> str:
@@ -387,7 +392,7 @@ class ScopeClassifier:
     def default(cls) -> ScopeClassifier:
         """The classifier of the shipped examples and weights, trained once per process (1.6 to
         2.0 s on this machine for the 4,797 examples, plus about 1 s to import scikit-learn)."""
-        examples = json.loads(SCOPE_QUESTIONS_FILE.read_text(encoding="utf-8"))
+        examples = _examples()
         weights = read_weights(SCOPE_EVIDENCE_FILE, STACK_FEATURES)
         return cls(examples["in_scope"], examples["out_of_scope"], weights)
 

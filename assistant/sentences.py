@@ -4,10 +4,10 @@ A passage of some 600 characters holds several sentences or list items, and its 
 them: a question about one of them may lie closer to another passage's mix.  Each unit the
 answers quote (``assistant.answer.units_of``: a sentence or a list item) is embedded once and
 saved beside the lexical index (after an ingestion, only the new ones are embedded), and a
-passage ranks by its closest unit.  On the read
-gold sets, by this cosine alone, the evidence's reciprocal rank was 0.42 on the dev split against
-0.31 by the passage's own vector (a one-off comparison); as a voice of the fusion and two
-features of the learned ranking, see ``assistant.retrieve``.
+passage ranks by its closest unit.  By this cosine alone, the evidence of the dev split's
+questions had a reciprocal rank of 0.42, against 0.31 by the passage's own vector (a one-off
+comparison); as a voice of the fusion and two features of the learned ranking, see
+``assistant.retrieve``.
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ class SentenceIndex:
         # Each passage's units are contiguous: its first unit's number, for np.maximum.reduceat.
         self._starts = [i for i, pid in enumerate(self.passage_ids) if i == 0 or pid != self.passage_ids[i - 1]]
         self._owners = [self.passage_ids[i] for i in self._starts]
-
-    def __len__(self) -> int:
-        return len(self.texts)
 
     @classmethod
     def of(cls, passages: Iterable[Passage], cache: Path | None = None) -> SentenceIndex:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scope import PRESENT_MOMENT, SMALL_TALK, TASK_REQUEST, THE_BEST, ScopeClassifier
+from assistant.scope import PRESENT_MOMENT, SMALL_TALK, TASK_REQUEST, THE_BEST
 from assistant.service import MAX_QUESTION_CHARS, NOT_FRENCH, Assistant
 from ingest.pipeline import ingest
 
@@ -157,7 +157,7 @@ def test_a_question_on_the_best_shop_is_told_the_documents_rank_none(assistant, 
     question = "Quelle est la meilleure crêperie du centre-ville de Flers ?"
     answer = assistant.ask(question)
     assert answer.refused and answer.text == THE_BEST
-    monkeypatch.setattr(ScopeClassifier, "leans_outside", lambda self, question: False)
+    monkeypatch.setattr(assistant.scope, "leans_outside", lambda question: False)
     assert assistant.ask(question).text != THE_BEST  # only when its words lean out of the domain
 
 
