@@ -23,17 +23,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.adapter import QueryAdapter, adapter_key, answering_units
 from assistant.lexical import LexicalIndex
 from assistant.passage_model import PassageModel, WordingModel, model_key, wording_key
 from assistant.vectors import content_key, embedder_name, unit_vectors
 from ingest.records import Passage
 
-Model = TypeVar("Model", PassageModel, WordingModel)
+if TYPE_CHECKING:
+    from assistant.sentences import SentenceIndex
+
+Model = TypeVar("Model", PassageModel, WordingModel, QueryAdapter)
 QUESTIONS_FILE = Path(__file__).parent / "data" / "anchored_questions.json"
 DEPTH = 200  # questions read to rank passages (the shipped contract has about 30 a passage)
 
@@ -86,6 +90,8 @@ class QuestionIndex:
         self._modelled = False  # whether _model was learned or read (it may be None)
         self._wording: WordingModel | None = None
         self._worded = False  # whether _wording was learned or read (it may be None)
+        self._adapter: QueryAdapter | None = None
+        self._adapted = False  # whether _adapter was learned or read (it may be None)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -190,6 +196,41 @@ class QuestionIndex:
         nor kept (``evals.fusion``)."""
         keep = [i for i in range(len(self)) if i not in exclude]
         return WordingModel.learn([self.questions[i] for i in keep], [self.passage_ids[i] for i in keep])
+
+    def adapter(self, embedder: Embeddings, sentences: SentenceIndex) -> QueryAdapter | None:
+        """A map of query vectors toward the units of ``sentences`` that answer them, learned
+        from these questions (``assistant.adapter``): learned once, saved beside the vectors and
+        read back."""
+        vectors, units = self.vectors(embedder), sentences.vectors(embedder)
+        with self._lock:
+            if not self._adapted:
+                self._adapter = self._load_or_learn_adapter(embedder, vectors, sentences, units)
+                self._adapted = True
+            return self._adapter
+
+    def adapter_without(
+        self, embedder: Embeddings, sentences: SentenceIndex, exclude: frozenset[int]
+    ) -> QueryAdapter | None:
+        """The map learned without the questions numbered in ``exclude``, neither saved nor
+        kept (``evals.fusion``)."""
+        answers = self._answers(sentences)
+        left_out = [-1 if i in exclude else unit for i, unit in enumerate(answers)]
+        return QueryAdapter.learn(self.vectors(embedder), sentences.vectors(embedder), left_out)
+
+    def _answers(self, sentences: SentenceIndex) -> list[int]:
+        return answering_units(self.passage_ids, self.anchors, sentences.passage_ids, sentences.texts)
+
+    def _load_or_learn_adapter(
+        self, embedder: Embeddings, vectors: np.ndarray, sentences: SentenceIndex, units: np.ndarray
+    ) -> QueryAdapter | None:
+        if not self.questions or not sentences.texts:
+            return None
+        answers = self._answers(sentences)
+        units_key = content_key(embedder_name(embedder), *sentences.texts)
+        key = adapter_key(self._vectors_key(embedder), units_key, answers)
+        return self._saved_or_learned(
+            "adapter", key, QueryAdapter, lambda: QueryAdapter.learn(vectors, units, answers)
+        )
 
     def _load_or_learn_wording(self) -> WordingModel | None:
         if not self.questions:

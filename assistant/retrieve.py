@@ -4,7 +4,8 @@ The query is first cleaned (control characters, length) and expanded with the gl
 ("c'est quoi le PRE ?" also searches "programme de réussite éducative").  Each retriever returns
 a ranked list; reciprocal rank fusion (RRF) adds ``weight / (RRF_K + rank)`` over the lists.
 Besides the passages themselves, their sentences are searched by meaning, each passage ranked by
-its closest sentence (``assistant.sentences``); the questions attached to them
+its closest sentence (``assistant.sentences``), both with the query's vector moved toward the
+sentences that answer the attached questions (``assistant.adapter``); the questions attached to them
 (``assistant.questions``) by words and by meaning, each passage ranked by its best question; and
 two models learned from all of them, one from their meaning, one from their letters, say which
 passage the query is about (``assistant.passage_model``).  The fusion
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.adapter import QueryAdapter
 from assistant.index import SearchIndex
 from assistant.passage_model import PassageModel, WordingModel, signal
 from assistant.questions import Match
@@ -95,6 +97,7 @@ class Retriever:
             index.sentences.vectors(embedder)
             if mode.questions:
                 index.questions.model(embedder)
+                index.questions.adapter(embedder, index.sentences)
         if mode.questions:
             index.questions.wording_model()
 
@@ -106,12 +109,13 @@ class Retriever:
         exclude_questions: frozenset[int] = frozenset(),
         model: PassageModel | None = None,
         wording: WordingModel | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> list[Hit]:
         """The ``k`` best passages by reciprocal rank fusion, each with what every voice said of
         it (``Hit.signals``).  ``exclude_questions`` leaves attached questions out (by number):
         the ranking is learned on questions searched without themselves (``evals.fusion``).  The
-        passage and wording models are then ``model`` and ``wording``, learned without them, or
-        none; else the index's."""
+        passage and wording models and the query map are then ``model``, ``wording`` and
+        ``adapter``, learned without them, or none; else the index's."""
         query = normalise_query(query)
         if self.mode.expand:
             query = self.index.glossary.expand(query)
@@ -144,10 +148,13 @@ class Retriever:
         closest: dict[str, float] = {}  # the cosine of each passage's closest sentence
         if mode.dense:
             vector = self.embedder.embed_query(query)
-            found = self.index.store.query(vector, CANDIDATES, filters.where())
+            if mode.questions and adapter is None and not exclude_questions:
+                adapter = questions.adapter(self.embedder, self.index.sentences)
+            toward = adapter.adapt(vector) if adapter is not None else vector
+            found = self.index.store.query([float(x) for x in toward], CANDIDATES, filters.where())
             by_meaning = [(passage.id, score) for passage, score in found]
             fuse(by_meaning, mode.dense_weight, "dense", "cosine")
-            closest = self.index.sentences.closest(vector, self.embedder, allowed)
+            closest = self.index.sentences.closest(toward, self.embedder, allowed)
             fuse(_first(closest), mode.sentence_weight, "sentences", "sentence_cosine")
             if mode.questions:
                 near = questions.search_vector(

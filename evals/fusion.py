@@ -3,10 +3,11 @@
 Each distinct question attached to a passage (``assistant.questions``) is searched as a partner's
 question would be, with itself and its near duplicates (``evals.gold.much_alike``) left out of the
 question voices: a partner's question is not among them.  The passages holding its anchor are the
-right answers; the other candidates of the fusion are the wrong ones.  The passage model
-and the wording model (``assistant.passage_model``) are learned five times, each time without a
-fifth of the questions and their near duplicates, and that fifth is searched with them.  A pairwise logistic
-regression (right minus wrong) learns one weight per feature.  No gold question is read.
+right answers; the other candidates of the fusion are the wrong ones.  The passage model,
+the wording model (``assistant.passage_model``) and the query map (``assistant.adapter``) are
+learned five times, each time without a fifth of the questions and their near duplicates, and
+that fifth is searched with them.  A pairwise logistic regression (right minus wrong) learns one
+weight per feature.  No gold question is read.
 
     python -m evals.fusion            # prints the 5-fold figures and the weights
     python -m evals.fusion --write    # ...and writes them to assistant/data/ranking.json
@@ -62,19 +63,20 @@ def cases(assistant: Assistant) -> list[Case]:
     # The models learned from every question would know each one: the questions are cut in
     # folds, and a fold is searched with the models learned without it and its near duplicates.
     embedder = assistant.retriever.embedder
-    models = [
-        attached.model_without(embedder, frozenset().union(*alike[k::MODEL_FOLDS]))
-        for k in range(MODEL_FOLDS)
-    ]
-    wordings = [
-        attached.wording_model_without(frozenset().union(*alike[k::MODEL_FOLDS]))
-        for k in range(MODEL_FOLDS)
-    ]
+    folds = [frozenset().union(*alike[k::MODEL_FOLDS]) for k in range(MODEL_FOLDS)]
+    models = [attached.model_without(embedder, left_out) for left_out in folds]
+    wordings = [attached.wording_model_without(left_out) for left_out in folds]
+    adapters = [attached.adapter_without(embedder, index.sentences, left_out) for left_out in folds]
     found = []
     for n, (question, right) in enumerate(asked):
         fold = n % MODEL_FOLDS
         hits = assistant.retriever.search(
-            question, RERANK_DEPTH, exclude_questions=alike[n], model=models[fold], wording=wordings[fold]
+            question,
+            RERANK_DEPTH,
+            exclude_questions=alike[n],
+            model=models[fold],
+            wording=wordings[fold],
+            adapter=adapters[fold],
         )
         coverage = answerer.answering_coverage(question, hits)
         hand = {h.passage.id: h.score for h in answerer.rerank(question, hits, RERANK_WEIGHT)}

@@ -12,6 +12,7 @@ from assistant.lexical import LexicalIndex, folded_lower
 from assistant.passage_model import PassageModel, WordingModel, model_key, signal, wording_key
 from assistant.questions import AnchoredQuestion, QuestionIndex
 from assistant.retrieve import RetrievalMode, Retriever
+from assistant.sentences import SentenceIndex
 from assistant.service import Assistant
 from evals import fusion
 from ingest.records import Passage
@@ -144,19 +145,25 @@ def test_the_ranking_is_learned_on_questions_the_models_were_learned_without(que
     searched = []
     search = Retriever.search
 
-    def recorded(self, query, k=5, filters=None, exclude_questions=frozenset(), model=None, wording=None):
-        searched.append((query, model, wording))
-        return search(self, query, k, exclude_questions=exclude_questions, model=model, wording=wording)
+    def recorded(self, query, k=5, filters=None, exclude_questions=frozenset(), model=None, wording=None, adapter=None):
+        searched.append((query, model, wording, adapter))
+        return search(
+            self, query, k, exclude_questions=exclude_questions, model=model, wording=wording, adapter=adapter
+        )
 
     monkeypatch.setattr(QuestionIndex, "model_without", recording(QuestionIndex.model_without))
     monkeypatch.setattr(QuestionIndex, "wording_model_without", recording(QuestionIndex.wording_model_without))
+    monkeypatch.setattr(QuestionIndex, "adapter_without", recording(QuestionIndex.adapter_without))
     monkeypatch.setattr(Retriever, "search", recorded)
-    index = SearchIndex(_NoStore(), LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions)
+    index = SearchIndex(
+        _NoStore(), LexicalIndex.build(PASSAGES), {p.id: p for p in PASSAGES}, None, "", questions,
+        SentenceIndex.of(PASSAGES),
+    )
     found = fusion.cases(Assistant(index, FakeEmbedder(), RetrievalMode(expand=False)))
     assert len(found) == len(QUESTIONS) == len(searched)
-    for query, model, wording in searched:
+    for query, *models in searched:
         own = {i for i, q in enumerate(questions.questions) if q == query}
-        assert own and own <= learned_without[id(model)] and own <= learned_without[id(wording)]
+        assert own and all(own <= learned_without[id(model)] for model in models)
     assert found[0].features.shape[1] == len(ranking.FEATURES)
 
 
