@@ -232,7 +232,7 @@ def test_a_kit_is_refused_for_a_taken_letter_an_existing_set_or_an_unknown_kind(
 
 def test_the_shipped_sets_follow_the_id_letters_the_kit_guards():
     taken = letters_taken()
-    assert {"a", "c", "s"} <= taken
+    assert {"a", "c", "s", "t", "u"} <= taken
     assert set(used()) == {"used_evidence.txt", "used_out_of_scope.txt", "used_absent.txt"}
 
 
