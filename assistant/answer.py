@@ -135,9 +135,11 @@ _ROLE = (
 # "quel élu ... ?" ask a person's name: the role alone ("un nouveau principal") does not answer.
 _PERSON_QUESTION = re.compile(
     r"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
-    rf"c(?:'est)? qui)\s*(?:le |la |l')?{_ROLE}"
+    rf"c(?:'est)? (?:qui|ki))\s*(?:le |la |l')?{_ROLE}"
     rf"|\b{_ROLE}[^?]*\b(?:s'appelle|se nomme)(?:nt)? comment\b"
     r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b"
+    r"|\bquel(?:le)? (?:médecin|psychologue|infirmi(?:er|ère)|animat(?:eur|rice)|éducat(?:eur|rice)|"
+    r"coordinat(?:eur|rice)|référente?|directeur|directrice|responsable)\b"
     r"|\bqui est (?:la|le) personne\b|\bpersonne (?:chargée|en charge|responsable|référente) d",
     re.IGNORECASE,
 )
@@ -146,6 +148,9 @@ _PERSON_QUESTION = re.compile(
 _CONTACT_QUESTION = re.compile(
     r"\b(?:num[ée]ro|num) (?:de )?(?:t[ée]l[ée]phone|tel|portable|fixe)\b"
     r"|\b[àa] quel num[ée]ro\b|\b(?:son|leur|votre|ton) num[ée]ro\b"
+    r"|\bquel num[ée]ro (?:appeler|composer|faire)\b"
+    r"|\b(?:vous avez|avez-vous|auriez-vous|tu as|t'as|as-tu|je cherche|donnez-moi|donne-moi) "
+    r"(?:le|un) num[ée]ro\b"
     r"|\badresses? (?:e-?)?mail\b|\badresse [ée]lectronique\b|\bcourriel\b"
     r"|\bquel(?:le)?(?: est (?:le|son|leur))? (?:e-?)?mail\b|\bquel(?: est)? (?:le |leur |son )?site\b"
     r"|\b(?:[àa] quelle |l')adresse(?! (?:e-?)?mail| [ée]lectronique)\b"
@@ -170,7 +175,17 @@ _MONEY = re.compile(r"\d\s*(?:€|k€|m€|euros?\b|millions? d'euros|milliers 
 # Signing up ("inscription aux ateliers"), not fitting within or being set as something: "s'est
 # inscrite en 2021 dans le dispositif", "l'inscription d'une politique ... dans les politiques
 # sectorielles", "inscrire le sport comme vecteur d'émancipation".
-_SIGNING_UP = r"\binscri\w*(?![^.;:]{0,80}\b(?:dans|comme)\b)|\bdossier|\bcandidat"
+_SIGNING_UP = (
+    r"\binscri\w*(?![^.;:]{0,80}\b(?:dans|comme)\b)|\bdossiers? (?:de |d'|a )|\bcandidat"
+)
+# A request made, not wished: "déposer une demande", "sur demande", "la demande se fait en mairie";
+# "des demandes de parents pour ..." tells what residents wish for.
+_REQUEST = (
+    r"\b(?:faire|fait|faite|adresser|adressee?|deposer|deposee?|formuler) "
+    r"(?:une |la |sa |leur |les )?demandes?\b|\bsur demande\b"
+    r"|\bdemandes? (?:doi(?:t|vent)|est|sont|se fai(?:t|tes?)|peu(?:t|vent)|d'inscription|"
+    r"d'adhesion|de subvention|a adresser)\b"
+)
 # How to sign up or join, under what conditions, which papers or form, how to report a problem,
 # under what income: a procedure is answered only by a unit that speaks of it.  "Comment inscrire mon
 # enfant au dispositif d'appui aux stages ?" is not answered by "Mise en place d'un dispositif
@@ -186,10 +201,15 @@ _PROCEDURES = tuple(
         (
             r"\bcomment (?:(?:on fait|faire|fait-on|je fais) pour|peut-on|puis-je|je peux|on peut) "
             r"(?:rejoindre|entrer|intégrer|adhérer|demander|obtenir|candidater|postuler)\b"
+            r"|\bcomment (?:devenir|adhérer|rejoindre)\b"
+            r"|\bcomment (?:un|une|le|la|les|l')\s*[\w-]+(?: \w+)? (?:peut|peuvent)-(?:il|elle|ils|elles) "
+            r"(?:demander|obtenir|accueillir|rejoindre|candidater|postuler|adhérer)\b"
+            r"|\b(?:s'adresse|s'adresser|demander) (?:à|a) qui\b|\bauprès de qui\b"
+            r"|\bfaire la demande\b"
             r"|\bpar quelle (?:démarche|procédure)\b"
             r"|\bquelle est la (?:démarche|procédure) (?:pour|à suivre)\b"
             r"|\bprocédure pour\b",
-            _SIGNING_UP + r"|\badhe|\bdemandes?\b|\bs'adresser|\bcontacter|\baupres d",
+            rf"{_SIGNING_UP}|{_REQUEST}|\badhe|\bs'adresser|\bcontacter|\baupres d",
         ),
         # "quelles conditions faut-il remplir ?", "sur quels critères ?", "faut-il habiter dans un
         # QPV pour ... ?"
@@ -203,9 +223,9 @@ _PROCEDURES = tuple(
         (
             r"\bquel(?:le)?s? (?:papiers|pièces|justificatifs)\b"
             r"|\b(?:papiers|pièces|justificatifs)\b[^?]*\b(?:fournir|apporter|amener)\b",
-            r"\bpieces?\b|\bjustificati|\bpapiers?\b|\bdossier",
+            r"\bpieces?\b|\bjustificati|\bpapiers?\b|\bdossiers? (?:de |d'|a )",
         ),
-        (r"\bformulaires?\b", r"\bformulaire|\bdossier"),
+        (r"\bformulaires?\b", r"\bformulaire|\bdossiers? (?:de |d'|a )"),
         (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
         (
             r"\b(?:conditions?|plafonds?) de (?:ressources?|revenus?)\b",
@@ -223,7 +243,8 @@ _DATE_TO_COME_QUESTION = re.compile(
 )
 # Particulars a sentence must give, not merely share a word with: a deadline ("jusqu'à quelle date
 # ... ?", "quelle est la date limite ... ?"), a date to come ("quand aura lieu la prochaine réunion
-# ?", which a meeting held in 2021 does not give), a bus line, a consultancy.
+# ?", which a meeting held in 2021 does not give), a bus line, a frequency, a surface, a
+# consultancy.
 _PARTICULARS = tuple(
     (re.compile(asked, re.IGNORECASE | re.DOTALL), re.compile(said, re.IGNORECASE))
     for asked, said in [
@@ -238,6 +259,17 @@ _PARTICULARS = tuple(
             r"|annuel(?:le)?s?|a partir d[eu])\b",
         ),
         (r"\bquelles? lignes?\b", r"\blignes?\b"),
+        # "à quelle fréquence ... ?", "combien de fois par an ?", "on en compte combien par mois ?"
+        (
+            r"\b(?:quelle|à quelle|a quelle) fr[ée]quence\b|\btous les combien\b"
+            r"|\bcombien (?:de fois )?par (?:an|année|mois|semaine|jour)\b",
+            r"\bchaque\b|\btou(?:s|tes) les\b|\bpar (?:an|annee|mois|semaine|jour)\b|\bfois\b"
+            r"|\b(?:annuel|mensuel|hebdomadaire|trimestriel|semestriel|quotidien)(?:le)?s?\b",
+        ),
+        (
+            r"\b(?:surface|superficie)\b",
+            r"\bm2\b|m²|\bmetres? carres?\b|\bhectares?\b|\d ?ha\b|\bkm2\b|km²",
+        ),
         (r"\bquels? cabinets?\b|\bquel bureau d'études\b", r"\bcabinets?\b|\bbureau d'etudes\b"),
     ]
 )
@@ -557,8 +589,8 @@ class ExtractiveAnswerer:
     def _answering(self, question: str, units: Sequence[Unit]) -> list[Unit]:
         """The units holding what the question asks for, in their order: a time of day, a day, an
         age, a person's name (or who heads what is asked), a phone number or an address, a sum in
-        euros, the procedure asked (how to sign up or join, under what conditions, which papers), a
-        deadline or a date to come, the opening at the moment asked, a place's name, the kind of
+        euros, the procedure asked (how to sign up or join, whom to ask, under what conditions,
+        which papers), a deadline, a date to come, a frequency or a surface, the opening at the moment asked, a place's name, the kind of
         thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A
         figure must also be *of* what is asked: "quel est le budget" needs "budget" near it, and
         "combien ont moins de 25 ans" needs "25"; a date to come is not in a sentence telling only
@@ -624,10 +656,19 @@ class ExtractiveAnswerer:
         """The units that name ``thing`` ("école" in "quelle école ... ?"), or a word the synonym
         table relates to it, in their words or the lead-in before them in the same block ("Des
         structures :"): "Quelles écoles participent aux Cordées de la réussite ?" is not answered by
-        a sentence naming the Cordées and no school."""
+        a sentence naming the Cordées and no school.  One thing asked ("quel bailleur ... ?"), or
+        bodies that have names ("quelles associations ... ?"), must be named, by a capitalised
+        word or a quotation soon after the word (``_names_a``: "l'école primaire Les Vallées", not
+        "une convention Parquet-bailleurs-Etat"), or be items under a lead-in naming them;
+        "quelles structures ... ?" may be answered by kinds ("plateformes mobilité, auto-écoles
+        sociales")."""
         forms = self._forms(thing)
         led = _with_lead_ins(units)
-        return [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
+        named = [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
+        by_name = thing[-1:] not in "sx" or fold(thing).lower() in _NAMED_BODIES
+        if not by_name:
+            return named
+        return [u for u in named if _names_a(forms, u.text) or not forms & set(tokenize(u.text))]
 
     def _place_tokens(self, text: str) -> set[str]:
         """The index tokens of the places ``text`` names, those that many passages hold aside."""
@@ -667,7 +708,10 @@ class ExtractiveAnswerer:
                 forms |= set(tokenize(entry.expansion)[:1])
             if tokens <= _HEADCOUNT:  # ...or of what they did: "23 questionnaires" were filled in
                 forms |= _PEOPLE | self._things_named(question)
-            counts.append(_Count(frozenset(forms), frozenset(tokenize(complement))))
+            qualifying = frozenset(tokenize(complement))
+            if qualifying & _PLACE_NOUNS:  # "combien d'enfants des quartiers prioritaires ?"
+                qualifying = frozenset()
+            counts.append(_Count(frozenset(forms), qualifying))
         return counts
 
     @staticmethod
@@ -778,6 +822,26 @@ _BODY_HEADS = frozenset(
     "conseil contrat direction dispositif federation fondation maison ministere mission office plan "
     "point politique prefecture programme projet reseau service".split()
 )
+
+
+NAME_REACH = 4  # how many words after a thing ("l'école") its name may begin
+# Things of ``_THING_QUESTION`` asked in the plural that are answered by their names, not kinds.
+_NAMED_BODIES = frozenset(
+    "associations ecoles clubs bailleurs entreprises colleges lycees".split()
+)
+
+
+def _names_a(forms: set[str], text: str) -> bool:
+    """Whether ``text`` names one of the things whose index tokens are ``forms``: a capitalised
+    word or a quotation within ``NAME_REACH`` words after one of them ("logements sociaux des QPV"
+    names no landlord: an acronym is not a name)."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if forms & set(tokenize(word)):
+            after = words[i + 1 : i + 1 + NAME_REACH]
+            if any(w[:1] in "«\"" or (w[:1].isupper() and not w.isupper()) for w in after):
+                return True
+    return False
 
 
 def _places(question: str) -> list[str]:

@@ -326,6 +326,15 @@ PERMANENCES = passage(
         "quelle ligne de bus dessert les permanences France Services ?",
         "quel cabinet a évalué les permanences France Services ?",
         "quelle association anime les permanences France Services ?",
+        "quel numéro appeler pour les permanences France Services ?",
+        "vous avez le numéro des permanences France Services ?",
+        "c ki l'animatrice des permanences France Services ?",
+        "quel médecin assure les permanences France Services ?",
+        "comment devenir bénévole aux permanences France Services ?",
+        "comment un habitant peut-il demander une permanence France Services ?",
+        "les permanences France Services, il faut s'adresser à qui ?",
+        "les permanences France Services ont lieu à quelle fréquence ?",
+        "quelle est la surface des permanences France Services ?",
     ],
 )
 def test_a_question_asking_a_kind_of_answer_no_sentence_holds_is_refused(answerer, question):
@@ -425,6 +434,26 @@ def test_a_weekday_named_in_passing_does_not_answer_which_day(answerer):
             "quelle association anime les permanences France Services ?",
             "L'association Trait d'Union anime les permanences France Services.",
             "Trait d'Union",
+        ),
+        (
+            "quel numéro appeler pour les permanences France Services ?",
+            "Les permanences France Services répondent au 02 33 64 00 00.",
+            "02 33 64 00 00",
+        ),
+        (
+            "comment devenir bénévole aux permanences France Services ?",
+            "Les bénévoles des permanences France Services s'inscrivent auprès du centre social.",
+            "auprès du centre social",
+        ),
+        (
+            "les permanences France Services ont lieu à quelle fréquence ?",
+            "Les permanences France Services ont lieu chaque mardi matin.",
+            "chaque mardi",
+        ),
+        (
+            "quelle est la surface des permanences France Services ?",
+            "Les permanences France Services occupent 120 m2 au centre social.",
+            "120 m2",
         ),
     ],
 )
@@ -643,6 +672,52 @@ def test_a_count_needs_a_number_of_the_thing_counted(answerer):
     answer = answerer.answer("combien d'élèves compte le collège Jean Monnet ?", [Hit(1, p, 1.0), Hit(2, counted, 0.5)])
     assert_grounded(answer)
     assert "420 élèves" in answer.sentences[0].text
+
+
+def test_a_wish_is_not_a_request_nor_a_chair_back_a_file(answerer):
+    wishes = passage(
+        "wishes",
+        "Des demandes de parents pour remettre en place un accompagnement à la scolarité. "
+        "Les parents regrettent le manque de bancs (avec dossiers) près de l'accompagnement à la scolarité.",
+    )
+    for question in (
+        "comment un parent peut-il demander un accompagnement à la scolarité ?",
+        "quel formulaire remplir pour l'accompagnement à la scolarité ?",
+    ):
+        assert answerer.answer(question, [Hit(1, wishes, 1.0)]).refused, question
+    how = passage("how", "La demande d'accompagnement à la scolarité se fait auprès du centre social.")
+    answer = answerer.answer(
+        "comment un parent peut-il demander un accompagnement à la scolarité ?",
+        [Hit(1, wishes, 1.0), Hit(2, how, 0.5)],
+    )
+    assert_grounded(answer)
+    assert "auprès du centre social" in answer.sentences[0].text
+
+
+def test_a_count_of_people_of_the_quarters_is_not_a_count_of_the_quarters(answerer):
+    question = "combien d'enfants des quartiers prioritaires vont à l'école des sports ?"
+    quarters = passage("sports", "L'école des sports est ouverte dans les deux quartiers prioritaires.")
+    assert answerer.answer(question, [Hit(1, quarters, 1.0)]).refused
+    counted = passage("sports2", "L'école des sports accueille 80 enfants des quartiers prioritaires.")
+    answer = answerer.answer(question, [Hit(1, quarters, 1.0), Hit(2, counted, 0.5)])
+    assert_grounded(answer)
+    assert "80 enfants" in answer.sentences[0].text
+
+
+def test_one_thing_or_bodies_asked_must_be_named_but_structures_may_be_kinds(answerer):
+    convention = passage("convention", "Signature d'une convention Parquet-bailleurs-Etat sur les expulsions.")
+    question = "quel bailleur signe la convention sur les expulsions ?"
+    assert answerer.answer(question, [Hit(1, convention, 1.0)]).refused
+    acronym = passage("acronym", "Le bailleur social des QPV signe la convention sur les expulsions.")
+    assert answerer.answer(question, [Hit(1, acronym, 1.0)]).refused
+    named = passage("bailleur", "Le bailleur Orne Habitat signe la convention sur les expulsions.")
+    answer = answerer.answer(question, [Hit(1, convention, 1.0), Hit(2, named, 0.5)])
+    assert_grounded(answer)
+    assert "Orne Habitat" in answer.sentences[0].text
+    kinds = passage("permis", "L'État soutient les structures d'aide au permis : plateformes mobilité, auto-écoles sociales.")
+    answer = answerer.answer("quelles structures l'État soutient-il pour le permis ?", [Hit(1, kinds, 1.0)])
+    assert_grounded(answer)
+    assert "auto-écoles sociales" in answer.sentences[0].text
 
 
 def test_weak_evidence_is_refused(answerer):
