@@ -57,7 +57,9 @@ _FIGURE_QUESTION = re.compile(
 # A figure word asks for the figure in a question asking a quantity ("combien", "quel est le
 # budget", "c'est quoi le taux"), not in one asking yes or no ("les tarifs dépendent des
 # revenus ?").
-_ASKS_QUANTITY = re.compile(r"\bcombien\b|\bquel(le)?s?\b|c'?est quoi|\bc koi\b", re.IGNORECASE)
+_ASKS_QUANTITY = re.compile(
+    r"\bcombien\b|\bquel(le)?s?\b|c'?est quoi|\bc koi\b|^\W*(?:le )?nombre d", re.IGNORECASE
+)
 _DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
 # "quand" before a subject pronoun opens a clause of time, not a question: "... quand je finis
 # tard", "quand on a un souci, qui appeler ?"; after "depuis", "jusqu'à" or "c'est" it still asks.
@@ -662,7 +664,12 @@ class ExtractiveAnswerer:
         "une convention Parquet-bailleurs-Etat"), or be items under a lead-in naming them;
         "quelles structures ... ?" may be answered by kinds ("plateformes mobilité, auto-écoles
         sociales")."""
-        forms = self._forms(thing)
+        # A word the synonym table relates that many passages hold ("social", for "bailleur
+        # social") does not name the thing.
+        forms = {
+            form for form in self._forms(thing)
+            if form in tokenize(thing) or self.lexical.is_rare(form, COMMON_NAME_SHARE)
+        }
         led = _with_lead_ins(units)
         named = [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
         by_name = thing[-1:] not in "sx" or fold(thing).lower() in _NAMED_BODIES
@@ -719,7 +726,7 @@ class ExtractiveAnswerer:
         """The index tokens of ``question`` that may name a thing: not a number, a month, a name
         or a place ("23 questionnaires" answers, "17 ... à St Michel" and "deux QPV" do not)."""
         names = {token for name in names_in(question) for token in tokenize(name)}
-        left_out = _MONTHS | _PLACE_NOUNS | names
+        left_out = _MONTHS | _PLACE_NOUNS | _TIME_NOUNS | names
         return {t for t in tokenize(question) if t.isalpha() and t not in left_out}
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
@@ -778,9 +785,10 @@ def _as_sentence(text: str) -> str:
 
 
 _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
-# "combien de <noun> [de <complement>]": "combien de projets de rénovation urbaine ?".
+# "combien de <noun> [de <complement>]": "combien de projets de rénovation urbaine ?", "le
+# nombre d'allocataires du RSA ?".
 _COUNTED = re.compile(
-    r"\bcombien\s+(?:de|d['’])\s*(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
+    r"\b(?:combien|nombre)\s+(?:de|d['’])\s*(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
 )
 # Nouns that ask how many people or bodies without saying who ("combien de monde ?"), and the
 # nouns that count people or bodies: "50 partenaires" answers "combien d'organismes ?".
@@ -792,6 +800,8 @@ _PEOPLE = frozenset(
     )
 )
 _MONTHS = frozenset(tokenize(" ".join(MONTHS)))  # "le 12 septembre" counts nothing
+# ...nor does a span of time: "l'an dernier" says when, and "6 ans" is an age.
+_TIME_NOUNS = frozenset(tokenize("an ans année années mois semaine semaines jour jours heure heures"))
 # Where people live counts nobody: "les deux QPV de Flers" does not answer "le QPV de Saint-Sauveur,
 # ça fait combien de monde ?".
 _PLACE_NOUNS = frozenset(

@@ -134,7 +134,9 @@ Both were then read; the eighteenth informed more kinds of answer a sentence mus
 call, a person asked "c ki" or "quel médecin", how to become a member or whom to ask, a frequency,
 a surface, the name of the one landlord or of the bodies asked; a count of the quarters' people is
 not one of the quarters; a wish is not a request), which refused 48, then 51 of its 60 absent
-questions and 36, then 37 of the sixteenth's (unread), no familiar question more.
+questions and 36, then 37 of the sixteenth's (unread), no familiar question more; then "le nombre
+de ..." is a count, "l'an dernier" counts nothing, and a common word the synonym table relates to
+a thing does not name it: 53 of its 60, the sixteenth unchanged.
 """
 
 from __future__ import annotations

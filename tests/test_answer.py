@@ -704,6 +704,27 @@ def test_a_count_of_people_of_the_quarters_is_not_a_count_of_the_quarters(answer
     assert "80 enfants" in answer.sentences[0].text
 
 
+def test_a_count_asked_as_a_number_of_or_of_last_year_needs_a_number_of_the_thing(answerer):
+    ages = passage("ages", "Mise en place d'ateliers parents/enfants moins de 6 ans.")
+    assert answerer.answer("combien de personnes ont suivi les ateliers l'an dernier ?", [Hit(1, ages, 1.0)]).refused
+    quarters = passage("qpv", "Les deux QPV de Flers concentrent les allocataires du RSA.")
+    question = "nombre d'allocataires du RSA à Saint-Sauveur ?"
+    assert answerer.answer(question, [Hit(1, quarters, 1.0)]).refused
+    counted = passage("rsa", "Saint-Sauveur compte 320 allocataires du RSA.")
+    answer = answerer.answer(question, [Hit(1, quarters, 1.0), Hit(2, counted, 0.5)])
+    assert_grounded(answer)
+    assert "320 allocataires" in answer.sentences[0].text
+
+
+def test_a_common_word_related_to_a_thing_does_not_name_it():
+    cadre = passage("cadre", "Les habitants subissent des inégalités sociales. Améliorer le cadre de vie des logements.")
+    others = [passage(f"social{k}", f"Le lien social du quartier {k} se renforce.") for k in range(4)]
+    answerer = ExtractiveAnswerer(LexicalIndex.build([cadre, *others]), Glossary.load(), AnswerPolicy(min_coverage=0.3))
+    question = "quel bailleur social gère les logements du quartier ?"
+    assert "social" in answerer._forms("bailleur")  # the synonym table relates it: "bailleur social"
+    assert answerer.answer(question, [Hit(1, cadre, 1.0)]).refused
+
+
 def test_one_thing_or_bodies_asked_must_be_named_but_structures_may_be_kinds(answerer):
     convention = passage("convention", "Signature d'une convention Parquet-bailleurs-Etat sur les expulsions.")
     question = "quel bailleur signe la convention sur les expulsions ?"
