@@ -76,7 +76,8 @@ TEXT_OUT_OF_SCOPE_PROBABILITY = 0.85
 OUT_OF_SCOPE_PROBABILITY = 0.9
 # Probability of "out of scope" by the text alone above which strong evidence does not spare a
 # question the scope decision: above the held-out text probability of every strongly covered
-# in-scope example (python -m evals.scope: 0.965 at most); 2 of the 18 strongly covered
+# in-scope example (python -m evals.scope: 0.965 at most when it was chosen, 0.989 since the
+# examples were screened for refusals17 and absent18); 2, now 1, of the 18 strongly covered
 # out-of-scope ones exceed it.
 CERTAINLY_OUTSIDE = 0.99
 # A question whose own words a passage covers this well is never out of scope.  Synonyms do not
