@@ -65,11 +65,11 @@ def write_kit(
 ) -> None:
     """Write the kit of the set ``name`` (ids ``<letter>o..``, ``<letter>i..``) into ``folder``."""
     if kind not in UNANSWERED:
-        raise ValueError(f"kind must be one of {', '.join(UNANSWERED)}, not {kind!r}")
+        raise ValueError(f"le genre doit être l'un de {', '.join(UNANSWERED)}, pas {kind!r}")
     if (gold_dir / f"{name}.jsonl").exists():
-        raise ValueError(f"{name}.jsonl already exists in {gold_dir}")
+        raise ValueError(f"{name}.jsonl existe déjà dans {gold_dir}")
     if len(letter) != 1 or not letter.isalpha() or letter in letters_taken(gold_dir):
-        raise ValueError(f"the id letter {letter!r} must be one letter that no gold set uses")
+        raise ValueError(f"la lettre {letter!r} doit être une lettre qu'aucun jeu n'emploie")
     folder.mkdir(parents=True, exist_ok=True)
     brief = Template((gold_dir / f"brief_{kind}.md").read_text(encoding="utf-8"))
     (folder / "BRIEF.md").write_text(brief.substitute(name=name, letter=letter), encoding="utf-8")
@@ -125,11 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     screening.add_argument("gold_file", type=Path)
     args = parser.parse_args(argv)
     if args.command == "screen":
+        if not args.gold_file.is_file():
+            parser.error(f"{args.gold_file} introuvable")
         removed = screen(args.gold_file)
         print(
-            f"{args.gold_file.name}: removed {removed['in_scope']} in-scope and "
-            f"{removed['out_of_scope']} out-of-scope examples, "
-            f"{removed['attached']} attached questions"
+            f"{args.gold_file.name} : retirés {removed['in_scope']} exemples du domaine, "
+            f"{removed['out_of_scope']} hors domaine et {removed['attached']} questions rattachées"
         )
         return 0
     from assistant.index import SearchIndex
@@ -139,14 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.load()
     passages = SearchIndex.open(settings, make_store(settings)).passages.values()
     if not passages:
-        parser.error(f"no passage stored under {settings.data_dir}: run quartiers ingest first")
+        parser.error(
+            f"aucun passage sous {settings.data_dir} : lancez d'abord « quartiers ingest »"
+        )
     try:
         write_kit(args.folder, args.name, args.letter, args.kind, passages)
     except ValueError as error:
         parser.error(str(error))
     print(
-        f"kit of {args.name} written to {args.folder}: "
-        "give BRIEF.md to a helper that reads only this folder"
+        f"kit de {args.name} écrit dans {args.folder} : "
+        "BRIEF.md pour une session qui ne lit que ce dossier"
     )
     return 0
 

@@ -123,8 +123,9 @@ and 8, 4 and 4 attached questions removed, unread) and measured with the weights
 49, 49 and 33 of 60 absent questions refused, 3, 2 and 0 of 40 familiar ones; hit@5 0.975 for
 each, MRR 0.863, 0.878 and 0.834.
 ``evals/gold/refusals17.jsonl`` (``to..``/``ti..``) and ``absent18.jsonl`` (``uo..``/``ui..``) were
-written later, after the query map (``assistant.adapter``), by two helper sessions from the kits of
-``python -m evals.blind`` (a third replaced 1 absent question a passage answers), to measure anew
+written later, after the query map (``assistant.adapter``), by two helper sessions from kits made
+by a first draft of ``python -m evals.blind`` (the same files; the checker took its settings on its
+command line), a third replacing 1 absent question a passage answers, to measure anew
 on questions no one had measured: the earlier unread sets had been measured after every change.
 Screened when committed (3 and 1 in-scope examples, 3 and 0 out-of-scope ones, 2 and 5 attached
 questions removed, unread) and measured once with the weights learned again: the seventeenth, 57 of

@@ -222,11 +222,11 @@ def test_the_absent_kit_lists_the_earlier_absent_questions(tmp_path):
 
 def test_a_kit_is_refused_for_a_taken_letter_an_existing_set_or_an_unknown_kind(tmp_path):
     gold = gold_dir(tmp_path)
-    with pytest.raises(ValueError, match="letter"):
+    with pytest.raises(ValueError, match="lettre"):
         write_kit(tmp_path / "kit", "refusals99", "a", "refusals", [], gold)
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(ValueError, match="existe déjà"):
         write_kit(tmp_path / "kit", "set1", "z", "refusals", [], gold)
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="genre"):
         write_kit(tmp_path / "kit", "other99", "z", "recipes", [], gold)
 
 
@@ -290,3 +290,11 @@ def test_screening_removes_the_data_close_to_a_new_set_and_keeps_the_files_layou
         attached.read_text(encoding="utf-8") == layout
     )  # the shipped questions, as they were written
     assert screen(gold, scope, attached) == {"in_scope": 0, "out_of_scope": 0, "attached": 0}
+
+
+def test_the_screening_command_names_a_missing_set_file(tmp_path, capsys):
+    from evals.blind import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["screen", str(tmp_path / "absent99.jsonl")])
+    assert exited.value.code == 2 and "absent99.jsonl introuvable" in capsys.readouterr().err
