@@ -786,9 +786,12 @@ def _as_sentence(text: str) -> str:
 
 _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 # "combien de <noun> [de <complement>]": "combien de projets de rénovation urbaine ?", "le
-# nombre d'allocataires du RSA ?".
+# nombre d'allocataires du RSA ?"; an adjective before the noun is not what is counted ("combien
+# de gros défis ?").
 _COUNTED = re.compile(
-    r"\b(?:combien|nombre)\s+(?:de|d['’])\s*(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
+    r"\b(?:combien|nombre)\s+(?:de|d['’])\s*"
+    r"(?:(?:gros|grosses?|grands?|grandes?|petite?s?|principa(?:ux|les?)|vrai(?:e|s|es)?|"
+    r"nouve(?:aux|lles?)|autres|diff[ée]rent(?:e|s|es)?)\s+)?(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
 )
 # Nouns that ask how many people or bodies without saying who ("combien de monde ?"), and the
 # nouns that count people or bodies: "50 partenaires" answers "combien d'organismes ?".
@@ -957,12 +960,12 @@ def _measures(word: str, unit: Unit) -> bool:
     return set(tokenize(word)) <= _named_in(unit)
 
 
-# A number in digits ("1 400", "20,5") or in words ("trois programmes", "une dizaine"); "un" and
-# "une" are left out: they are articles far more often than numbers.
+# A number in digits ("1 400", "20,5") or in words ("trois programmes", "une dizaine", "un double
+# enjeu"); "un" and "une" are left out: they are articles far more often than numbers.
 _NUMBER = re.compile(
     r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
     r"onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|"
-    r"dizaines?|douzaines?|vingtaines?|centaines?|milliers?)\b",
+    r"dizaines?|douzaines?|vingtaines?|centaines?|milliers?|doubles?|triples?)\b",
     re.IGNORECASE,
 )
 

@@ -816,6 +816,13 @@ def test_a_count_may_be_written_in_words_or_name_a_related_noun(answerer):
         ("le QPV de Saint-Sauveur, ça fait combien de monde ?",
          "Les deux QPV de Flers, dont Saint-Sauveur, concentrent la précarité. Cette zone couvre 2 700 habitants.",
          "2 700 habitants"),
+        # an adjective is not what is counted, a double is two, the synonym table's QPV are quarters
+        ("la démarche a identifié combien de gros défis ?", "La démarche a permis d'identifier 4 défis majeurs.",
+         "4 défis"),
+        ("combien d'enjeux la gouvernance doit-elle tenir ?", "Une gouvernance sous le sceau d'un double enjeu.",
+         "double enjeu"),
+        ("les marches exploratoires, dans combien de quartiers ?", "Marches exploratoires dans les deux QPV.",
+         "deux QPV"),
     ],
 )
 def test_a_count_asked_in_other_words_is_answered_by_the_number_of_what_is_meant(answerer, question, text, lead):
