@@ -661,7 +661,8 @@ class ExtractiveAnswerer:
         a sentence naming the Cordées and no school.  One thing asked ("quel bailleur ... ?"), or
         bodies that have names ("quelles associations ... ?"), must be named, by a capitalised
         word or a quotation soon after the word (``_names_a``: "l'école primaire Les Vallées", not
-        "une convention Parquet-bailleurs-Etat"), or be items under a lead-in naming them;
+        "une convention Parquet-bailleurs-Etat"), or, not using the word themselves, follow a
+        unit of their block that does (the items under "Des écoles :");
         "quelles structures ... ?" may be answered by kinds ("plateformes mobilité, auto-écoles
         sociales")."""
         # A word the synonym table relates that many passages hold ("social", for "bailleur
