@@ -14,9 +14,15 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.config import Settings
 from ingest.factory import make_store
+from ingest.records import Passage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD_DIR = Path(__file__).parents[1] / "evals" / "gold"
+
+
+def contract_passage(pid: str, text: str, page: int | None = None) -> Passage:
+    """A passage of the contract, in its section "Défis", for tests where only its text matters."""
+    return Passage(pid, "contrat.txt", "Contrat", "contrat", "local", "2024", ("Défis",), page, 0, len(text), text)
 
 
 @lru_cache(maxsize=1)

@@ -12,8 +12,8 @@ from assistant.lexical import LexicalIndex
 from assistant.questions import AnchoredQuestion, QuestionIndex
 from assistant.retrieve import RetrievalMode, Retriever
 from assistant.sentences import SentenceIndex
-from ingest.records import Passage
 from tests.conftest import FakeEmbedder
+from tests.conftest import contract_passage as passage
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -84,10 +84,6 @@ def test_the_map_is_saved_under_its_key(tmp_path):
     assert (QueryAdapter.load(path, "k1").matrix == adapter.matrix).all()
     assert QueryAdapter.load(path, "k2") is None
     assert QueryAdapter.load(tmp_path / "missing.npz", "k1") is None
-
-
-def passage(pid: str, text: str) -> Passage:
-    return Passage(pid, "contrat.txt", "Contrat", "contrat", "local", "2024", ("Défis",), None, 0, len(text), text)
 
 
 PASSAGES = [

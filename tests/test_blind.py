@@ -12,7 +12,7 @@ import pytest
 
 from evals.blind import GOLD_DIR, letters_taken, used, write_kit
 from evals.blind_check import problems
-from ingest.records import Passage
+from tests.conftest import contract_passage
 
 PASSAGES = [
     f"Le quartier numéro {k} reçoit l'action alpha{k} beta{k} gamma{k} des partenaires."
@@ -150,22 +150,7 @@ def gold_dir(tmp_path: Path) -> Path:
 def test_the_kit_holds_what_the_helper_reads_and_its_checker_runs_alone(tmp_path):
     gold = gold_dir(tmp_path)
     kit = tmp_path / "kit"
-    passages = [
-        Passage(
-            f"p{k}",
-            "contrat.txt",
-            "Contrat",
-            "contrat",
-            "local",
-            "2024",
-            ("Axe",),
-            k,
-            0,
-            len(text),
-            text,
-        )
-        for k, text in enumerate(PASSAGES, 1)
-    ]
+    passages = [contract_passage(f"p{k}", text, page=k) for k, text in enumerate(PASSAGES, 1)]
     write_kit(kit, "refusals99", "z", "refusals", passages, gold)
     assert sorted(p.name for p in kit.iterdir()) == [
         "BRIEF.md",

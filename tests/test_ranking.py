@@ -17,12 +17,8 @@ from assistant.records import Hit, Signals
 from assistant.retrieve import RetrievalMode
 from assistant.service import Assistant
 from evals import fusion
-from ingest.records import Passage
 from tests.conftest import FakeEmbedder
-
-
-def passage(pid: str, text: str) -> Passage:
-    return Passage(pid, "contrat.txt", "Contrat", "contrat", "local", "2024", ("Défis",), None, 0, len(text), text)
+from tests.conftest import contract_passage as passage
 
 
 def hit(pid: str, rank: int = 1, **said: float) -> Hit:

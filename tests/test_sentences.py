@@ -10,13 +10,8 @@ from assistant.index import SearchIndex
 from assistant.lexical import LexicalIndex
 from assistant.retrieve import RetrievalMode, Retriever
 from assistant.sentences import SentenceIndex
-from ingest.records import Passage
 from tests.conftest import FakeEmbedder
-
-
-def passage(pid: str, text: str) -> Passage:
-    return Passage(pid, "contrat.txt", "Contrat", "contrat", "local", "2024", ("Défis",), None, 0, len(text), text)
-
+from tests.conftest import contract_passage as passage
 
 PASSAGES = [
     passage(
