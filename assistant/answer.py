@@ -667,9 +667,10 @@ class ExtractiveAnswerer:
         sociales")."""
         # A word the synonym table relates that many passages hold ("social", for "bailleur
         # social") does not name the thing.
+        own = set(tokenize(thing))
         forms = {
             form for form in self._forms(thing)
-            if form in tokenize(thing) or self.lexical.is_rare(form, COMMON_NAME_SHARE)
+            if form in own or self.lexical.is_rare(form, COMMON_NAME_SHARE)
         }
         led = _with_lead_ins(units)
         named = [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]

@@ -29,12 +29,17 @@ USED = {"refusals": "used_out_of_scope.txt", "absent": "used_absent.txt"}
 RUN = 4  # words in a row that a new evidence may not share with an earlier one
 
 
-def words(text: str) -> frozenset[str]:
-    """The words of ``text``, accents folded and lower-cased (as ``evals.gold.words_of``)."""
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text`` in order, accents folded and lower-cased."""
     folded = "".join(
         c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
     )
-    return frozenset(re.findall(r"\w+", folded.lower()))
+    return re.findall(r"\w+", folded.lower())
+
+
+def words(text: str) -> frozenset[str]:
+    """The words of ``text``, accents folded and lower-cased (as ``evals.gold.words_of``)."""
+    return frozenset(_folded_words(text))
 
 
 def alike(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -44,10 +49,7 @@ def alike(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
     """The runs of ``n`` words in a row of ``text``, folded."""
-    folded = "".join(
-        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
-    )
-    sequence = re.findall(r"\w+", folded.lower())
+    sequence = _folded_words(text)
     return {tuple(sequence[i : i + n]) for i in range(len(sequence) - n + 1)}
 
 
