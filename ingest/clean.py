@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ingest.records import CleanDocument, Document
 
-CLEANER_VERSION = "2"  # 2: two-column blocks put back one column after the other
+CLEANER_VERSION = "3"  # 2: two-column blocks put back one column after the other; 3: four more blocks
 PAGE_SEPARATOR = "\n\n\f\n\n"
 
 _DATA_FILE = Path(__file__).parent / "data" / "ocr_fixes.json"
@@ -163,10 +163,17 @@ def _normalise(raw: str) -> str:
 
 def _unweave_columns(text: str) -> str:
     """The blocks of ``two_columns`` (data file) found in ``text`` as the OCR wrote them, row by
-    row, rewritten as their left column, a blank line and their right column."""
+    row, rewritten as their left column, a blank line and their right column.  A block stands
+    apart from the line before it: the OCR lost the blank line between a paragraph and the first
+    row of the slide's table ("... des habitants des quartiers." then "Promouvoir l'éducation a la
+    santé Les leviers pour agir")."""
     padded = f"\n{text}\n"  # the blocks are whole lines, between line ends
     for woven, unwoven in _column_blocks():
-        padded = padded.replace(woven, unwoven)
+        at = padded.find(woven)
+        while at >= 0:
+            apart = unwoven if padded[at - 1 : at] in ("", "\n") else f"\n{unwoven}"
+            padded = padded[:at] + apart + padded[at + len(woven) :]
+            at = padded.find(woven, at + len(apart))
     return padded[1:-1]
 
 
@@ -174,10 +181,11 @@ def _unweave_columns(text: str) -> str:
 def _column_blocks() -> tuple[tuple[str, str], ...]:
     """(block as the OCR wrote it, block column after column), each between line ends.  A row is
     listed as ``left | right``: nothing in the text tells where the left column ends ("v' La
-    Lutte contre les | développement économique")."""
+    Lutte contre les | développement économique").  A row's left part keeps the space that may lead
+    it: a line led by a space is an item that lost its bullet (``_slide_starts``)."""
     blocks = []
     for rows in _data()["two_columns"].values():
-        split = [(left.strip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
+        split = [(left.rstrip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
         woven = "\n".join(" ".join(part for part in row if part) for row in split)
         left = "\n".join(row[0] for row in split if row[0])
         right = "\n".join(row[1] for row in split if row[1])

@@ -705,6 +705,34 @@ def test_the_seed_s_axes_and_challenges_are_two_lists(clean_seed: str) -> None:
     assert "Les défis des QPV\n\n- La réussite éducative et scolaire\n- La santé\n" in clean_seed
 
 
+def test_a_listed_block_right_under_a_line_stands_apart_from_it() -> None:
+    # The OCR lost the blank line between the slide's first line and the table: the block is
+    # still found, and its left column does not run on from the line above.
+    glued = TWO_COLUMNS.replace("3 parties\n\nDes axes", "3 parties\nDes axes")
+    assert glued != TWO_COLUMNS
+    assert clean_text(glued) == clean_text(TWO_COLUMNS)
+
+
+def test_the_seed_s_challenge_slides_read_column_after_column(clean_seed: str) -> None:
+    # The living environment slide: the objectives, then the levers, each item whole.
+    assert "- Rendre les espaces publics adaptés aux usages\n- Développer l'usage du vélo\n" in clean_seed
+    assert (
+        "- Intégration de la pratique du vélo dans « l'école du sport » ou les programmes des centres"
+        " sociaux\n- Création d'une vélo-école" in clean_seed
+    )
+    # The health slide, under a paragraph it was glued to; its second objective is a row led by a
+    # space (an item that lost its bullet), which stays an item of the left column.
+    assert "des habitants des quartiers.\n\nPromouvoir l'éducation a la santé\n\n- Favoriser" in clean_seed
+    assert "- Encourager la pratique sportive en direction du public féminin et notamment des adolescentes\n" in clean_seed
+    assert (
+        "- Mise en place d'ateliers/d'animations de prévention et d'éducation a la santé dans les centres"
+        " sociaux et au Point Informations Jeunesse\n" in clean_seed
+    )
+    # Two columns of prose: the summer events are told apart from the Territoire d'engagement.
+    assert "un stand était installé, visible et identifié" in clean_seed
+    assert "d'identifier 4 enjeux majeurs :\n- Susciter et soutenir l'engagement citoyen ;\n" in clean_seed
+
+
 def test_cleaner_version_is_a_string() -> None:
     assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION
 
