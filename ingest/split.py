@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from ingest.config import SplitSettings
 from ingest.records import CleanDocument, Passage
 
-SPLITTER_VERSION = "3"  # 2: a slide title or sub-heading opens the passage under it; 3: a repeated
-# sub-heading nests under the heading before it
+SPLITTER_VERSION = "2"  # 2: a slide title or sub-heading opens the passage under it
 EMBED_FORMAT = "section-path+text/1"  # what ``embedding_text`` feeds the model
 
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
@@ -40,7 +39,6 @@ _CONNECTORS = frozenset(
 )
 _MAX_TITLE = 160
 _MAX_SUBHEADING = 80
-_SUBHEADING_LEVEL = 3  # a slide title is 1, an "Axe ..." heading 2
 
 
 @dataclass(frozen=True)
@@ -134,10 +132,6 @@ def _sections_and_units(text: str) -> Iterator[tuple[tuple[str, ...], int, int, 
     Unit kinds: "sentence", "item", "heading" (opens a passage), "break" (a hard boundary, no text).
     """
     blocks = _blocks(text)
-    # A sub-heading the document repeats ("Les leviers pour agir", under each challenge) names no
-    # topic of its own: it nests under the heading before it instead of taking its place.
-    seen = [block.text for block in blocks]
-    repeated = {text for text in seen if seen.count(text) > 1}
     path: list[tuple[int, str]] = []  # (level, heading)
     at_slide_start = True
     i = 0
@@ -152,9 +146,6 @@ def _sections_and_units(text: str) -> Iterator[tuple[tuple[str, ...], int, int, 
         level, heading, consumed = _heading(block, nxt, at_slide_start)
         at_slide_start = False
         if heading:
-            if level >= _SUBHEADING_LEVEL and heading in repeated:
-                path = [(lvl, h) for lvl, h in path if h != heading]
-                level = max(level, path[-1][0] + 1 if path else level)
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, heading))
@@ -184,7 +175,7 @@ def _heading(block: _Block, nxt: _Block | None, at_slide_start: bool) -> tuple[i
         return _level(title, default=1), title.rstrip(" :"), consumed
     if _title_like(block.text, _MAX_SUBHEADING) and not block.text.endswith(":"):
         if not _ends_with_connector(block.text):
-            return _level(block.text, default=_SUBHEADING_LEVEL), block.text, 1
+            return _level(block.text, default=3), block.text, 1
     return 0, "", 0
 
 

@@ -154,26 +154,3 @@ def test_an_axis_heading_on_a_new_slide_stays_under_the_document_title():
         ("Engagements Quartiers 2030", "Axe cohésion sociale"),
         ("Engagements Quartiers 2030", "Axe cadre de vie"),
     ]
-
-
-def test_a_sub_heading_the_document_repeats_nests_under_the_heading_before_it():
-    # Each challenge has its levers under the same sub-heading: the levers of the health
-    # challenge stay under it; a sub-heading said once still takes the place of the one before.
-    levers = "Les leviers pour agir\n\n- Des ateliers de prévention dans les centres sociaux\n\n"
-    text = (
-        "Les défis thématiques\n\nLe cadre de vie\n\n- Aménager des espaces de loisirs\n\n"
-        + levers
-        + "La santé\n\n- Promouvoir l'éducation à la santé\n\n"
-        + levers
-        + "Gouvernance\n\n- Un comité de pilotage par an"
-    )
-    sections = [p.section for p in split_document(clean_doc(text), SplitSettings(min_chars=0))]
-    assert sections == [
-        ("Les défis thématiques",),  # the title alone: nothing is merged (min_chars=0)
-        ("Les défis thématiques", "Le cadre de vie"),
-        ("Les défis thématiques", "Le cadre de vie", "Les leviers pour agir"),
-        ("Les défis thématiques", "La santé"),
-        ("Les défis thématiques", "La santé", "Les leviers pour agir"),
-        ("Les défis thématiques", "Gouvernance"),
-    ]
-
