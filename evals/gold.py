@@ -16,7 +16,7 @@ question (the assistant must refuse). ``history`` holds the previous questions o
 oldest first, for a follow-up that is ambiguous on its own; its evidence is for the resolved
 question.  When the cleaning changes the text, evidence is rewritten to the new words of the same
 place: q003 quoted the slide of the axes transversaux as the OCR had interleaved its two columns,
-and quotes "Les défis des QPV" since the cleaner put them back.  When it put back three more slides
+and quotes "Les défis des QPV" since the cleaner put them back.  When it put back four more slides
 (cleaner version 3), newfacts' qi37 and absent18's ui34 were rewritten to the words of their column,
 and one evidence string of the unread refusals12 was cut, by a script that printed only counts, to its
 longest part a passage still holds (6 of its 7 words, held by one passage).

@@ -728,6 +728,11 @@ def test_the_seed_s_challenge_slides_read_column_after_column(clean_seed: str) -
         "- Mise en place d'ateliers/d'animations de prévention et d'éducation a la santé dans les centres"
         " sociaux et au Point Informations Jeunesse\n" in clean_seed
     )
+    # The employment slide: the crèche's label is whole again, with the acronym it spells out.
+    assert (
+        "- Labellisation du multiaccueils Pont-Féron « Brin de Malice » comme crèche a vocation"
+        " d'insertion professionnelle (AVIP)\n" in clean_seed
+    )
     # Two columns of prose: the summer events are told apart from the Territoire d'engagement.
     assert "un stand était installé, visible et identifié" in clean_seed
     assert "d'identifier 4 enjeux majeurs :\n- Susciter et soutenir l'engagement citoyen ;\n" in clean_seed
