@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ingest.records import CleanDocument, Document
 
-CLEANER_VERSION = "3"  # 2: two-column blocks put back one column after the other; 3: four more blocks
+CLEANER_VERSION = "3"  # 2: two-column blocks put back one column after the other; 3: four more slides
 PAGE_SEPARATOR = "\n\n\f\n\n"
 
 _DATA_FILE = Path(__file__).parent / "data" / "ocr_fixes.json"

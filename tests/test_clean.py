@@ -723,7 +723,10 @@ def test_the_seed_s_challenge_slides_read_column_after_column(clean_seed: str) -
     # The health slide, under a paragraph it was glued to; its second objective is a row led by a
     # space (an item that lost its bullet), which stays an item of the left column.
     assert "des habitants des quartiers.\n\nPromouvoir l'éducation a la santé\n\n- Favoriser" in clean_seed
-    assert "- Encourager la pratique sportive en direction du public féminin et notamment des adolescentes\n" in clean_seed
+    assert (
+        "- Encourager la pratique sportive en direction du public féminin et notamment des"
+        " adolescentes\n" in clean_seed
+    )
     assert (
         "- Mise en place d'ateliers/d'animations de prévention et d'éducation a la santé dans les centres"
         " sociaux et au Point Informations Jeunesse\n" in clean_seed
