@@ -204,7 +204,8 @@ _PROCEDURES = tuple(
             r"\bcomment (?:(?:on fait|faire|fait-on|je fais) pour|peut-on|puis-je|je peux|on peut) "
             r"(?:rejoindre|entrer|intégrer|adhérer|demander|obtenir|candidater|postuler)\b"
             r"|\bcomment (?:devenir|adhérer|rejoindre)\b"
-            r"|\bcomment (?:un|une|le|la|les|l')\s*[\w-]+(?: \w+)? (?:peut|peuvent)-(?:il|elle|ils|elles) "
+            r"|\bcomment (?:un|une|le|la|les|l')\s*[\w-]+(?: \w+)? "
+            r"(?:peut|peuvent)-(?:il|elle|ils|elles) "
             r"(?:demander|obtenir|accueillir|rejoindre|candidater|postuler|adhérer)\b"
             r"|\b(?:s'adresse|s'adresser|demander) (?:à|a) qui\b|\bauprès de qui\b"
             r"|\bfaire la demande\b"
@@ -592,8 +593,9 @@ class ExtractiveAnswerer:
         """The units holding what the question asks for, in their order: a time of day, a day, an
         age, a person's name (or who heads what is asked), a phone number or an address, a sum in
         euros, the procedure asked (how to sign up or join, whom to ask, under what conditions,
-        which papers), a deadline, a date to come, a frequency or a surface, the opening at the moment asked, a place's name, the kind of
-        thing asked ("quelle association"), the figure it asks to confirm, a date or a figure.  A
+        which papers), a deadline, a date to come, a frequency or a surface, the opening at the
+        moment asked, a place's name, the kind of thing asked ("quelle association"), the figure it
+        asks to confirm, a date or a figure.  A
         figure must also be *of* what is asked: "quel est le budget" needs "budget" near it, and
         "combien ont moins de 25 ans" needs "25"; a date to come is not in a sentence telling only
         of years before its document's."""
@@ -793,7 +795,9 @@ _GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
 _COUNTED = re.compile(
     r"\b(?:combien|nombre)\s+(?:de|d['’])\s*"
     r"(?:(?:gros|grosses?|grands?|grandes?|petite?s?|principa(?:ux|les?)|vrai(?:e|s|es)?|"
-    r"nouve(?:aux|lles?)|autres|diff[ée]rent(?:e|s|es)?)\s+)?(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?", re.IGNORECASE
+    r"nouve(?:aux|lles?)|autres|diff[ée]rent(?:e|s|es)?)\s+)?"
+    r"(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?",
+    re.IGNORECASE,
 )
 # Nouns that ask how many people or bodies without saying who ("combien de monde ?"), and the
 # nouns that count people or bodies: "50 partenaires" answers "combien d'organismes ?".

@@ -31,7 +31,8 @@ from pathlib import Path
 
 from ingest.records import CleanDocument, Document
 
-CLEANER_VERSION = "3"  # 2: two-column blocks put back one column after the other; 3: four more slides
+# 2: two-column blocks put back one column after the other; 3: four more slides
+CLEANER_VERSION = "3"
 PAGE_SEPARATOR = "\n\n\f\n\n"
 
 _DATA_FILE = Path(__file__).parent / "data" / "ocr_fixes.json"
@@ -169,11 +170,9 @@ def _unweave_columns(text: str) -> str:
     santé Les leviers pour agir")."""
     padded = f"\n{text}\n"  # the blocks are whole lines, between line ends
     for woven, unwoven in _column_blocks():
-        at = padded.find(woven)
-        while at >= 0:
-            apart = unwoven if padded[at - 1 : at] in ("", "\n") else f"\n{unwoven}"
-            padded = padded[:at] + apart + padded[at + len(woven) :]
-            at = padded.find(woven, at + len(apart))
+        # ``woven`` opens with the line end before it: a line right above it is not blank.
+        padded = re.sub(f"(?<=[^\n]){re.escape(woven)}", lambda _: f"\n{unwoven}", padded)
+        padded = padded.replace(woven, unwoven)
     return padded[1:-1]
 
 
@@ -185,7 +184,9 @@ def _column_blocks() -> tuple[tuple[str, str], ...]:
     it: a line led by a space is an item that lost its bullet (``_slide_starts``)."""
     blocks = []
     for rows in _data()["two_columns"].values():
-        split = [(left.rstrip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)]
+        split = [
+            (left.rstrip(), right.strip()) for left, _, right in (row.partition("|") for row in rows)
+        ]
         woven = "\n".join(" ".join(part for part in row if part) for row in split)
         left = "\n".join(row[0] for row in split if row[0])
         right = "\n".join(row[1] for row in split if row[1])
