@@ -751,6 +751,27 @@ def test_one_thing_or_bodies_asked_must_be_named_but_structures_may_be_kinds(ans
     assert "auto-écoles sociales" in answer.sentences[0].text
 
 
+def test_a_particular_of_a_rarely_named_thing_is_answered_only_of_that_thing():
+    """"Quelles écoles ... aux Cordées de la réussite ?" is not answered by a school named in a
+    sentence on something else; a unit under a lead-in naming the Cordées is; "l'État", which
+    many passages name, is a party to the whole contract and need not be repeated."""
+    other = passage("other", "L'école Les Vallées accueille des classes de CP dédoublées.")
+    led = passage("led", "Aux Cordées de la réussite :\n- l'école Jules Ferry\n- l'école Bernier")
+    iae = passage("iae", "Tendre vers 20 % des salariés de l'IAE domiciliés en QPV.")
+    state = [passage(f"etat{k}", f"L'État accompagne le quartier {k}.") for k in range(20)]
+    lexical = LexicalIndex.build([other, led, iae, *state])
+    answerer = ExtractiveAnswerer(lexical, Glossary.load(), AnswerPolicy(min_coverage=0.1))
+    question = "Quelles écoles participent aux Cordées de la réussite ?"
+    assert answerer.answer(question, [Hit(1, other, 1.0)]).refused
+    answer = answerer.answer(question, [Hit(1, other, 1.0), Hit(2, led, 0.5)])
+    assert_grounded(answer)
+    assert answer.citations[0].passage.id == "led"
+    question = "Quelle part des salariés de l'IAE l'État veut-il en QPV ?"
+    answer = answerer.answer(question, [Hit(1, iae, 1.0)])
+    assert_grounded(answer)
+    assert "20 %" in answer.text
+
+
 def test_weak_evidence_is_refused(answerer):
     assert answerer.answer("qui a gagné la coupe de football ?", hits("axes", "pre")).refused
 
