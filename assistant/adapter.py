@@ -5,7 +5,7 @@ when they share few words: of the 513 sentences and list items of the shipped co
 de piste cyclables" is the 340th closest to "Des voies réservées aux vélos sont-elles prévues ?"
 (the 35th once the question's vector is mapped as below).
 The questions attached to the passages (``assistant.questions``) each point to the words that
-answer them, in one unit of one passage (``assistant.answer.units_of``).  ``QueryAdapter`` is a
+answer them, in one unit of one passage (``assistant.units.units_of``).  ``QueryAdapter`` is a
 linear map of a query's vector, learned so that each attached question's mapped vector lies
 closest to its own unit among all the units of the corpus (softmax over the units, cross-entropy),
 and held near the identity, so that a question unlike any attached one keeps its meaning.  The

@@ -19,7 +19,7 @@ prochaine réunion ?") is refused, not answered with a sentence that merely shar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -28,13 +28,13 @@ from assistant.glossary import Glossary
 from assistant.lexical import MONTHS, LexicalIndex, fold, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
+from assistant.units import Unit, in_context, is_heading, overlaps, with_lead_ins
 
 REFUSAL = (
     "Les documents du contrat de ville ne contiennent pas d'information qui réponde à cette "
     "question. Les passages les plus proches sont proposés en lecture complémentaire."
 )
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ0-9])")
 _LIST_QUESTION = re.compile(
     r"\b(quel(le)?s|lesquel(le)?s|liste[rz]?|énumér|enumer|actions|leviers|axes|priorités|"
     r"priorites|objectifs|défis|defis|thèmes|themes|dispositifs|enjeux|mesures|outils|"
@@ -362,45 +362,6 @@ class AnswerPolicy:
     anchor_bonus: float = 0.2
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A sentence or list item of a passage, located exactly in its text."""
-
-    hit: Hit
-    start: int
-    end: int
-    is_item: bool
-    block: int  # index of the block (paragraph or list) inside the passage
-    coverage: float = 0.0
-    score: float = 0.0
-
-    @property
-    def text(self) -> str:
-        return self.hit.passage.text[self.start : self.end]
-
-
-def units_of(hit: Hit) -> list[Unit]:
-    """Cut a passage into units; the ``- `` of a list item is not part of the unit."""
-    text = hit.passage.text
-    units: list[Unit] = []
-    block, pos = 0, 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        if not line.strip():
-            block += 1
-            continue
-        if line.startswith("- "):
-            units.append(Unit(hit, start + 2, start + len(line.rstrip()), True, block))
-            continue
-        offset = start
-        for piece in _SENTENCE_END.split(line):
-            at = text.index(piece, offset)
-            if piece.strip():
-                units.append(Unit(hit, at, at + len(piece.rstrip()), False, block))
-            offset = at + len(piece)
-    return units
-
-
 class ExtractiveAnswerer:
     """Composes a cited answer from retrieved passages, or refuses."""
 
@@ -475,7 +436,7 @@ class ExtractiveAnswerer:
         concepts = self._concepts(question)
         definition = bool(_DEFINITION_QUESTION.search(question))
         scored: list[Unit] = []
-        for unit, tokens, context in _in_context(hits):
+        for unit, tokens, context in in_context(hits):
             coverage = self._coverage(concepts, tokens, context)
             score = coverage + self.policy.rank_bonus / unit.hit.rank
             if definition and coverage >= 0.5 and _DEFINES.search(unit.text[:120]):
@@ -492,7 +453,7 @@ class ExtractiveAnswerer:
         if synonyms:  # the units as the answer scores them (kept: the answer reuses them)
             return max((u.coverage for u in self.score_units(question, hits)), default=0.0)
         concepts = self._concepts(question, related=False)
-        coverages = (self._coverage(concepts, tokens, context) for _, tokens, context in _in_context(hits))
+        coverages = (self._coverage(concepts, tokens, context) for _, tokens, context in in_context(hits))
         return max(coverages, default=0.0)
 
     def rerank(self, question: str, hits: Sequence[Hit], weight: float = RERANK_WEIGHT) -> list[Hit]:
@@ -538,14 +499,14 @@ class ExtractiveAnswerer:
         ranked = self._focused(focus, enough)
         lead = ranked[0]
         wants_list = bool(_LIST_QUESTION.search(question))
-        if wants_list and _is_heading(lead) and not self._list_items(lead, units):
+        if wants_list and is_heading(lead) and not self._list_items(lead, units):
             lead = self._bringing_a_list(ranked, units) or lead
         chosen = [lead]
         if lead.is_item or wants_list:
             chosen += self._list_items(lead, units)
         if len(chosen) == 1:
             chosen += [
-                u for u in units[1:] if not _overlaps(u, chosen) and u.coverage >= self.policy.min_coverage
+                u for u in units[1:] if not overlaps(u, chosen) and u.coverage >= self.policy.min_coverage
             ][: self.policy.max_prose - 1]
         return compose(question, chosen)
 
@@ -575,7 +536,7 @@ class ExtractiveAnswerer:
         top = max(c.weight for c in concepts)
         subject = [c for c in concepts if c.weight >= top * SUBJECT_SHARE]
         hits = {u.hit.passage.id: u.hit for u in units}.values()
-        around = {(u.hit.passage.id, u.start): context for u, _, context in _in_context(hits)}
+        around = {(u.hit.passage.id, u.start): context for u, _, context in in_context(hits)}
         naming, near = [], []
         for unit in units:
             tokens = set(tokenize(unit.text))
@@ -607,7 +568,7 @@ class ExtractiveAnswerer:
         ]
         if not subject:
             return units
-        led = _with_lead_ins(units)
+        led = with_lead_ins(units)
         return [
             u for u in units
             if all(forms & _named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
@@ -680,7 +641,7 @@ class ExtractiveAnswerer:
         asked = [{token, *self.synonyms.related(token)} for token in self._place_tokens(question)]
         if not asked:
             return list(units)
-        led = _with_lead_ins(units)
+        led = with_lead_ins(units)
         kept = []
         for unit in units:
             named = self._place_tokens(led[unit.hit.passage.id, unit.start])
@@ -706,7 +667,7 @@ class ExtractiveAnswerer:
             form for form in self._forms(thing)
             if form in own or self.lexical.is_rare(form, COMMON_NAME_SHARE)
         }
-        led = _with_lead_ins(units)
+        led = with_lead_ins(units)
         named = [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
         by_name = thing[-1:] not in "sx" or fold(thing).lower() in _NAMED_BODIES
         if not by_name:
@@ -1050,47 +1011,10 @@ def _spells_out(long_form: frozenset[str], tokens: set[str]) -> bool:
     return len(long_form & tokens) * 3 >= 2 * len(long_form)
 
 
-def _in_context(hits: Sequence[Hit]) -> Iterator[tuple[Unit, set[str], set[str]]]:
-    """Each unit of the hits with its tokens and its context's: the passage's section path and
-    the unit before it in the same block."""
-    for hit in hits:
-        heading = set(tokenize(" ".join(hit.passage.section)))
-        for unit, previous in _with_previous(hit):
-            context = heading | set(tokenize(previous.text)) if previous else set(heading)
-            yield unit, set(tokenize(unit.text)), context
-
-
-def _with_lead_ins(units: Sequence[Unit]) -> dict[tuple[str, int], str]:
-    """The text of each unit of ``units``' passages after the unit before it in the same block (its
-    lead-in, if any), by (passage id, unit start)."""
-    led = {}
-    for hit in {unit.hit.passage.id: unit.hit for unit in units}.values():
-        for unit, previous in _with_previous(hit):
-            led[hit.passage.id, unit.start] = (previous.text if previous else "") + " " + unit.text
-    return led
-
-
-def _with_previous(hit: Hit) -> Iterator[tuple[Unit, Unit | None]]:
-    """Each unit of the hit's passage with the unit before it in the same block (None first)."""
-    previous: Unit | None = None
-    for unit in units_of(hit):
-        yield unit, previous if previous is not None and previous.block == unit.block else None
-        previous = unit
-
-
-def _is_heading(unit: Unit) -> bool:
-    """Whether ``unit`` is a heading of its passage's section path."""
-    return " ".join(unit.text.split()) in unit.hit.passage.section
-
-
 def _answers_like(unit: Unit) -> bool:
     """Whether the unit holds, or lies inside, the anchor of a question much like the query."""
     text = unit.text
     return any(anchor in text or text in anchor for anchor in unit.hit.anchors)
-
-
-def _overlaps(unit: Unit, chosen: list[Unit]) -> bool:
-    return any(u.hit is unit.hit and u.start < unit.end and unit.start < u.end for u in chosen)
 
 
 def _with(unit: Unit, coverage: float, score: float) -> Unit:

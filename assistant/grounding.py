@@ -13,7 +13,7 @@ passage numbers of its ``[n]`` markers (``[1][2]``, ``[1, 2]`` and ``[1,2]`` all
    minus framing words such as "selon", "prévoit", "notamment") found in the cited passages is
    below ``min_support``.
 
-``best_quote``, the citation's quote, is the unit (``assistant.answer.units_of``), pair of units or
+``best_quote``, the citation's quote, is the unit (``assistant.units.units_of``), pair of units or
 block of a cited passage sharing the most content words with the sentence.
 
 ``DEFAULT_MIN_SUPPORT`` is calibrated in ``tests/test_grounding.py`` (supported paraphrases against
@@ -30,9 +30,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
-from assistant.answer import Unit, units_of
 from assistant.lexical import fold, tokenize
 from assistant.records import Hit
+from assistant.units import Unit, units_of
 from ingest.records import Passage
 
 DEFAULT_MIN_SUPPORT = 0.83  # calibrated in tests/test_grounding.py (see test_calibration)

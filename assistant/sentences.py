@@ -2,7 +2,7 @@
 
 A passage of some 600 characters holds several sentences or list items, and its vector mixes
 them: a question about one of them may lie closer to another passage's mix.  Each unit the
-answers quote (``assistant.answer.units_of``: a sentence or a list item) is embedded once and
+answers quote (``assistant.units.units_of``: a sentence or a list item) is embedded once and
 saved beside the lexical index (after an ingestion, only the new ones are embedded), and a
 passage ranks by its closest unit.  By this cosine alone, the evidence of the dev split's
 questions had a reciprocal rank of 0.42, against 0.31 by the passage's own vector (a one-off
@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer import units_of
 from assistant.records import Hit
+from assistant.units import units_of
 from assistant.vectors import unit_vectors
 from ingest.records import Passage
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer import REFUSAL, AnswerPolicy, ExtractiveAnswerer, units_of
+from assistant.answer import REFUSAL, AnswerPolicy, ExtractiveAnswerer
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.records import Hit
@@ -67,14 +67,6 @@ def assert_grounded(answer):
     for sentence in answer.sentences:
         quote = next(c.quote for c in answer.citations if c.n == sentence.citations[0])
         assert sentence.text.rstrip(".") in " ".join(quote.split())
-
-
-def test_units_are_exact_spans_without_bullets():
-    units = units_of(hits("asv")[0])
-    assert [u.is_item for u in units].count(True) == 2
-    for unit in units:
-        assert not unit.text.startswith("- ") and unit.text == unit.text.strip()
-        assert PASSAGES[0].text[unit.start : unit.end] == unit.text
 
 
 def test_list_question_gives_the_items_of_the_list(answerer):
