@@ -14,18 +14,20 @@ who heads something, a phone number, a sum in euros, how to sign up or join, a d
 come, which association...): a question inside the contract's subjects that the documents do not
 answer ("qui est le nouveau principal ?", "le PIJ, c'est quel numéro ?", "quand aura lieu la
 prochaine réunion ?") is refused, not answered with a sentence that merely shares its words.
+What each kind of question asks, and what a sentence must say to give it, is in
+``assistant.kinds``; the units are cut by ``assistant.units``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant import kinds
 from assistant.followup import leans_on_earlier
 from assistant.glossary import Glossary
-from assistant.lexical import MONTHS, LexicalIndex, fold, names_in, tokenize
+from assistant.lexical import LexicalIndex, fold, names_in, tokenize
 from assistant.records import Answer, Citation, Hit, Sentence
 from assistant.synonyms import default_synonyms
 from assistant.units import Unit, in_context, is_heading, overlaps, with_lead_ins
@@ -35,295 +37,6 @@ REFUSAL = (
     "question. Les passages les plus proches sont proposés en lecture complémentaire."
 )
 
-_LIST_QUESTION = re.compile(
-    r"\b(quel(le)?s|lesquel(le)?s|liste[rz]?|énumér|enumer|actions|leviers|axes|priorités|"
-    r"priorites|objectifs|défis|defis|thèmes|themes|dispositifs|enjeux|mesures|outils|"
-    r"signataires|partenaires|étapes|etapes|attendus|problématiques|problematiques)\b",
-    re.IGNORECASE,
-)
-# "part" is a share, not in "c'est noté quelque part ?", "à part", "de ma part", "il part".
-_PART_IDIOM = "".join(
-    rf"(?<!\b{before} )"
-    for before in (
-        "quelque", "qq", "nulle", "autre", "à", "a", "de la", "de ma", "de ta", "de sa", "de leur",
-        "de notre", "de votre", "fait", "faire", "qui", "il", "elle", "on", "ça", "ca",
-    )
-)
-_FIGURE_QUESTION = re.compile(
-    r"\b(combien|nombre|taux|montant|budget|pourcentage|proportion|chiffre|population|coût|cout|"
-    rf"revenu|revenus|médian|median|salaire|prix|tarif|superficie|{_PART_IDIOM}part)\b",
-    re.IGNORECASE,
-)
-# A figure word asks for the figure in a question asking a quantity ("combien", "quel est le
-# budget", "c'est quoi le taux"), not in one asking yes or no ("les tarifs dépendent des
-# revenus ?").
-_ASKS_QUANTITY = re.compile(
-    r"\bcombien\b|\bquel(le)?s?\b|c'?est quoi|\bc koi\b|^\W*(?:le )?nombre d", re.IGNORECASE
-)
-_DATE_QUESTION = re.compile(r"\b(quand|quelle date|en quelle année|depuis quand|date)\b", re.IGNORECASE)
-# "quand" before a subject pronoun opens a clause of time, not a question: "... quand je finis
-# tard", "quand on a un souci, qui appeler ?"; after "depuis", "jusqu'à" or "c'est" it still asks.
-_WHEN_CLAUSE = re.compile(
-    r"(?<!depuis )(?<!jusqu'à )(?<!jusqu'a )(?<!c'est )\bquand\s+(je|j'|tu|il|ils|elle|elles|on|nous|vous)\b",
-    re.IGNORECASE,
-)
-# "Pourquoi ... quand le centre ouvre le soir ?", "Comment faire quand ... ?": after another
-# question word, "quand" opens a clause of time; "... ça commence quand ?" still asks.
-_OTHER_QUESTION_WORD = re.compile(r"\W*(pourquoi|comment|qui|où|que|qu'|quoi)\b", re.IGNORECASE)
-_WHEN = re.compile(r"\bquand\b(?!\s*\?*\s*$)", re.IGNORECASE)
-# Answer types a sentence must hold before it can answer: a time of day, a person's name.
-# "c'est quoi les horaires du cinéma ?" and a bare "horaires leclerc dimanche" ask one too; "les
-# horaires de bus, c'est prévu de les changer ?" does not.
-_TIME_QUESTION = re.compile(
-    r"\b(quel(le)?s? (sont )?(les )?horaires|[àa] quelle heure|(horaires?|heures?) d'ouverture)\b"
-    r"|\b(c'?est quoi|c koi|ce sont quoi) (les )?horaires\b|^\s*horaires\b",
-    re.IGNORECASE,
-)
-# "c'est pour quel âge ?", "à partir de quel âge ... ?", "quelle tranche d'âge ?": an age, in years.
-_AGE_QUESTION = re.compile(
-    r"\bquel(le)?s? (tranches? d')?[âa]ges?\b|\btranches? d'[âa]ges?\b", re.IGNORECASE
-)
-_AGE = re.compile(r"\b\d{1,2} ?ans\b|\b[âa]g[ée]e?s? de\b", re.IGNORECASE)
-_TIME_OF_DAY = re.compile(r"\b\d{1,2} ?h ?(\d\d)?\b|\b\d{1,2} heures\b", re.IGNORECASE)
-# "La boulangerie est ouverte le lundi ?", "le centre ouvre le soir ?" ask when a place opens:
-# only a unit saying that something opens or closes at that moment can answer.
-_OPENING = re.compile(
-    r"\b(ouv(?:ert|erte|erts|ertes|re|rent|rir|erture|ertures)|"
-    r"ferm(?:e|ent|er|é|ée|és|ées|eture|etures)|horaires?)\b",
-    re.IGNORECASE,
-)
-# One's hours of work are not a place's opening: "les bus collent pas aux horaires de boulot de
-# nuit" asks about no opening at night.
-_WORKING_HOURS = re.compile(
-    r"\bhoraires (?:de (?:travail|boulot|taf|job)|d[ée]cal[ée]s|atypiques)\b", re.IGNORECASE
-)
-# Each moment as a question names it, and the other forms a unit may say it in: "le soir" is
-# said "en soirée", "le week-end" is said "le samedi" or "le dimanche".
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MOMENTS = [
-    (re.compile(asked, re.IGNORECASE), re.compile("|".join((asked, *also)), re.IGNORECASE))
-    for asked, *also in [
-        *((rf"\b{day}s?\b",) for day in _DAYS),
-        (r"\bweek-?ends?\b", r"\bsamedis?\b", r"\bdimanches?\b"),
-        (r"\bf[ée]ri[ée]s?\b",),
-        (r"\bsoir(s|ée|ées)?\b",),
-        (r"\bmatin(s|ée|ées)?\b",),
-        (r"\bmidi\b",),
-        (r"\bnuits?\b", r"\bnocturne"),
-    ]
-]
-_WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_DAYS)})\s+\d+", re.IGNORECASE)  # "vendredi 27 octobre"
-# "c'était quel jour ?" asks a day: a date ("le 25 novembre 2021") or the day something happens
-# ("le mardi", "chaque jeudi", "tous les lundis"), not a weekday named in passing ("horaires
-# décalés, dimanche et jours fériés").  The documents date their meetings and surveys; they give
-# no day to a weekly market or a lesson.
-_DAY_QUESTION = re.compile(r"\bquels? jours?\b", re.IGNORECASE)
-_DAY = re.compile(  # read in folded text, as every pattern of _ASKED_AND_SAID
-    rf"\b(?:le|les|chaque|tous les|du|au)\s+(?:{'|'.join(_DAYS)})s?\b"
-    rf"|\b\d{{1,2}}(?:er)? (?:{'|'.join(MONTHS)})\b",
-    re.IGNORECASE,
-)
-_ROLE = (
-    r"(?:(?:(?:nouveau|nouvel|nouvelle|actuel|actuelle) )?"
-    r"(?:délégué|déléguée|maire|président|présidente|vice-président|vice-présidente|directeur|"
-    r"directrice|préfet|préfète|sous-préfet|sous-préfète|responsable|chef|cheffe|élu|élue|adjoint|"
-    r"adjointe|coordinateur|coordinatrice|coordonnateur|coordonnatrice|proviseur|proviseure|"
-    r"animateur|animatrice|référent|référente|médiateur|médiatrice|éducateur|éducatrice|"
-    r"conseiller|conseillère|chargée? de mission|adulte[- ]relais)"
-    # "le principal objectif" is no one: the head of a collège is "le principal du collège"
-    r"|(?:nouveau|nouvelle|actuel|actuelle) principale?|principale? d[eu] coll(?:è|e)ge)\b"
-)
-# "comment s'appelle le nouveau principal ?", "c qui l'adulte relais ? elle s'appelle comment ?",
-# "quel élu ... ?" ask a person's name: the role alone ("un nouveau principal") does not answer.
-_PERSON_QUESTION = re.compile(
-    r"\b(?:comment s'appelle|comment se nomme|qui est|quel est le nom d[eu']|nom d[eu']|"
-    rf"c(?:'est)? (?:qui|ki))\s*(?:le |la |l')?{_ROLE}"
-    rf"|\b{_ROLE}[^?]*\b(?:s'appelle|se nomme)(?:nt)? comment\b"
-    r"|\bquel(?:le)?s? (?:élu|élue|élus|élues|adjoint|adjointe)\b"
-    r"|\bquel(?:le)? (?:médecin|psychologue|infirmi(?:er|ère)|animat(?:eur|rice)|éducat(?:eur|rice)|"
-    r"coordinat(?:eur|rice)|référente?|directeur|directrice|responsable)\b"
-    r"|\bqui est (?:la|le) personne\b|\bpersonne (?:chargée|en charge|responsable|référente) d",
-    re.IGNORECASE,
-)
-# A phone number, an e-mail, a website or a street address is asked only to be given: "le PIJ,
-# on peut l'appeler à quel numéro ?" is not answered by the PIJ's permanences.
-_CONTACT_QUESTION = re.compile(
-    r"\b(?:num[ée]ro|num) (?:de )?(?:t[ée]l[ée]phone|tel|portable|fixe)\b"
-    r"|\b[àa] quel num[ée]ro\b|\b(?:son|leur|votre|ton) num[ée]ro\b"
-    r"|\bquel num[ée]ro (?:appeler|composer|faire)\b"
-    r"|\b(?:vous avez|avez-vous|auriez-vous|tu as|t'as|as-tu|je cherche|donnez-moi|donne-moi) "
-    r"(?:le|un) num[ée]ro\b"
-    r"|\badresses? (?:e-?)?mail\b|\badresse [ée]lectronique\b|\bcourriel\b"
-    r"|\bquel(?:le)?(?: est (?:le|son|leur))? (?:e-?)?mail\b|\bquel(?: est)? (?:le |leur |son )?site\b"
-    r"|\b(?:[àa] quelle |l')adresse(?! (?:e-?)?mail| [ée]lectronique)\b"
-    r"|\bcomment (?:le |la |les |l')?(?:contacter|joindre)\b|\b(?:un|son|leur) (?:num[ée]ro|num|tel) ou\b"
-    r"|\bquelle rue\b",
-    re.IGNORECASE,
-)
-_CONTACT = re.compile(  # read in folded text
-    r"\b0\d(?:[ .-]?\d\d){4}\b|\+33|\S@\S|\bwww\.|https?://|\.fr\b"
-    r"|\b\d+(?: ?bis| ?ter)?,? (?:rue|avenue|boulevard|bd|place|allee|chemin|impasse|route|square)\b",
-    re.IGNORECASE,
-)
-# An amount of money asked ("doté de combien ?", "quelle enveloppe de DPV ?", "combien d'euros ?")
-# needs a sum in euros: a count or a year does not answer it.
-_MONEY_QUESTION = re.compile(
-    r"^(?=.*\b(?:combien|quel(?:le)?s?)\b)"
-    r"(?=.*(?:\b(?:enveloppes?|dot(?:é|e)e?s?|budgets?|montants?|euros?|somme|prix|"
-    r"co[ûu]t(?:e|ent|era|eront|er|é|s)?|économis\w*)\b|€))",
-    re.IGNORECASE | re.DOTALL,
-)
-_MONEY = re.compile(r"\d\s*(?:€|k€|m€|euros?\b|millions? d'euros|milliers d'euros)", re.IGNORECASE)
-# Signing up ("inscription aux ateliers"), not fitting within or being set as something: "s'est
-# inscrite en 2021 dans le dispositif", "l'inscription d'une politique ... dans les politiques
-# sectorielles", "inscrire le sport comme vecteur d'émancipation".
-_SIGNING_UP = (
-    r"\binscri\w*(?![^.;:]{0,80}\b(?:dans|comme)\b)|\bdossiers? (?:de |d'|a )|\bcandidat"
-)
-# A request made, not wished: "déposer une demande", "sur demande", "la demande se fait en mairie";
-# "des demandes de parents pour ..." tells what residents wish for.
-_REQUEST = (
-    r"\b(?:faire|fait|faite|adresser|adressee?|deposer|deposee?|formuler) "
-    r"(?:une |la |sa |leur |les )?demandes?\b|\bsur demande\b"
-    r"|\bdemandes? (?:doi(?:t|vent)|est|sont|se fai(?:t|tes?)|peu(?:t|vent)|d'inscription|"
-    r"d'adhesion|de subvention|a adresser)\b"
-)
-# How to sign up or join, under what conditions, which papers or form, how to report a problem,
-# under what income: a procedure is answered only by a unit that speaks of it.  "Comment inscrire mon
-# enfant au dispositif d'appui aux stages ?" is not answered by "Mise en place d'un dispositif
-# d'appui aux stages".
-_PROCEDURES = tuple(
-    (re.compile(asked, re.IGNORECASE), re.compile(said, re.IGNORECASE))
-    for asked, said in [
-        (
-            r"\b(?:comment|où|étapes?|procédure|démarches?)\b[^?]*\b(?:s'inscri\w*|inscri\w*)",
-            _SIGNING_UP,
-        ),
-        # "comment on fait pour rejoindre le dispositif ?", "par quelle démarche ?"
-        (
-            r"\bcomment (?:(?:on fait|faire|fait-on|je fais) pour|peut-on|puis-je|je peux|on peut) "
-            r"(?:rejoindre|entrer|intégrer|adhérer|demander|obtenir|candidater|postuler)\b"
-            r"|\bcomment (?:devenir|adhérer|rejoindre)\b"
-            r"|\bcomment (?:un|une|le|la|les|l')\s*[\w-]+(?: \w+)? "
-            r"(?:peut|peuvent)-(?:il|elle|ils|elles) "
-            r"(?:demander|obtenir|accueillir|rejoindre|candidater|postuler|adhérer)\b"
-            r"|\b(?:s'adresse|s'adresser|demander) (?:à|a) qui\b|\bauprès de qui\b"
-            r"|\bfaire la demande\b"
-            r"|\bpar quelle (?:démarche|procédure)\b"
-            r"|\bquelle est la (?:démarche|procédure) (?:pour|à suivre)\b"
-            r"|\bprocédure pour\b",
-            rf"{_SIGNING_UP}|{_REQUEST}|\badhe|\bs'adresser|\bcontacter|\baupres d",
-        ),
-        # "quelles conditions faut-il remplir ?", "sur quels critères ?", "faut-il habiter dans un
-        # QPV pour ... ?"
-        (
-            r"\bconditions?\b (?:faut-il |à |a )?(?:remplir|pour|d'accès|d'admission|d'entrée)\b"
-            r"|\bsur quels? critères\b|\bcritères? (?:d'attribution|d'accès|d'admission|pour)\b"
-            r"|\bfaut-il (?:habiter|résider|vivre|être domicilié) (?:dans|à|en|au|aux)\b",
-            r"(?<!creer les )(?<!reunir les )(?<!favoriser les )\bconditions?\b|\bcriteres?\b|\beligib"
-            r"|\breserve(?:e|s|es)? a|\bouvert(?:e|s|es)? a|\bsous reserve",
-        ),
-        (
-            r"\bquel(?:le)?s? (?:papiers|pièces|justificatifs)\b"
-            r"|\b(?:papiers|pièces|justificatifs)\b[^?]*\b(?:fournir|apporter|amener)\b",
-            r"\bpieces?\b|\bjustificati|\bpapiers?\b|\bdossiers? (?:de |d'|a )",
-        ),
-        (r"\bformulaires?\b", r"\bformulaire|\bdossiers? (?:de |d'|a )"),
-        (r"\bcomment\b[^?]*\bsignaler\b", r"\bsignal"),
-        (
-            r"\b(?:conditions?|plafonds?) de (?:ressources?|revenus?)\b",
-            r"\bconditions? de ressources|\brevenus?\b|\bquotient|\bplafond",
-        ),
-    ]
-)
-# "quand aura lieu la prochaine réunion ?": a date to come, which a sentence telling of a year
-# before its document's does not give (``_dated_before_its_document``).
-_DATE_TO_COME_QUESTION = re.compile(
-    r"^(?=.*\b(?:quand|quelle date|quelle p[ée]riode|quel mois)\b)"
-    r"(?=.*\b(?:prochaine?s?|aura|auront|sera|seront|va-t-(?:il|elle)|vont-(?:ils|elles)"
-    r"|cette année)\b)",
-    re.IGNORECASE | re.DOTALL,
-)
-# Particulars a sentence must give, not merely share a word with: a deadline ("jusqu'à quelle date
-# ... ?", "quelle est la date limite ... ?"), a date to come ("quand aura lieu la prochaine réunion
-# ?", which a meeting held in 2021 does not give), a bus line, a frequency, a surface, a
-# consultancy.
-_PARTICULARS = tuple(
-    (re.compile(asked, re.IGNORECASE | re.DOTALL), re.compile(said, re.IGNORECASE))
-    for asked, said in [
-        (
-            r"\bdate limite\b|\bjusqu'[àa] (?:quelle date|quand)\b|\bavant quelle date\b",
-            r"\bdate limite\b|\bjusqu'(?:au|en|a)\b|\bavant le\b|\bau plus tard\b|\bd'ici\b"
-            r"|\b(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d\b",
-        ),
-        (
-            _DATE_TO_COME_QUESTION.pattern,
-            r"\b(?:sera|seront|aura|auront|prevue?s?|programmee?s?|a venir|d'ici|chaque annee|tous les ans"
-            r"|annuel(?:le)?s?|a partir d[eu])\b",
-        ),
-        (r"\bquelles? lignes?\b", r"\blignes?\b"),
-        # "à quelle fréquence ... ?", "combien de fois par an ?", "on en compte combien par mois ?"
-        (
-            r"\b(?:quelle|à quelle|a quelle) fr[ée]quence\b|\btous les combien\b"
-            r"|\bcombien (?:de fois )?par (?:an|année|mois|semaine|jour)\b",
-            r"\bchaque\b|\btou(?:s|tes) les\b|\bpar (?:an|annee|mois|semaine|jour)\b|\bfois\b"
-            r"|\b(?:annuel|mensuel|hebdomadaire|trimestriel|semestriel|quotidien)(?:le)?s?\b",
-        ),
-        (
-            r"\b(?:surface|superficie)\b",
-            r"\bm2\b|m²|\bmetres? carres?\b|\bhectares?\b|\d ?ha\b|\bkm2\b|km²",
-        ),
-        (r"\bquels? cabinets?\b|\bquel bureau d'études\b", r"\bcabinets?\b|\bbureau d'etudes\b"),
-    ]
-)
-# "quels quartiers ... ?": the answer names them.
-_PLACE_QUESTION = re.compile(
-    r"\bquel(le)?s? (sont )?(les )?(quartiers?|qpv|communes?)\b",
-    re.IGNORECASE,
-)
-# "quelle association ... ?", "quels arbres ... ?": things of a kind, which the answer names.
-_THING_QUESTION = re.compile(
-    r"\bquel(?:le)?s? (?:sont (?:les )?)?(associations?|écoles?|clubs?|bailleurs?|structures?|"
-    r"entreprises?|commerces?|bâtiments?|arbres?|logiciels?|salles?|collèges?|lycées?|établissements?)\b",
-    re.IGNORECASE,
-)
-_PERSON_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Þ]|\b[A-ZÀ-Þ][a-zà-ÿ]+ [A-ZÀ-Þ]{2,}\b")
-# "qui dirige le multi-accueil ?", "qui préside le conseil citoyen ?": a person by name, or a
-# sentence saying who heads it ("co-présidé par le Préfet et le Président de Flers Agglo"); "qui
-# pilote le contrat ?" may be answered by institutions and is not asked here.
-_HEAD_QUESTION = re.compile(r"\bqui (?:dirige|dirigera|préside|présidera|est à la tête d)", re.IGNORECASE)
-_HEAD = re.compile(  # read in folded text
-    rf"{_PERSON_NAME.pattern}|(?i:\b(?:presid\w*|dirige\w*|directeur|directrice|a la tete d))"
-)
-# A question asking a time of day, a day, an age, a person (by name, or who heads something), a
-# contact, a sum, a procedure or a particular, and what a unit must hold to answer, in its folded
-# text ("1er août" is read "1er aout").
-_ASKED_AND_SAID = (
-    (_TIME_QUESTION, _TIME_OF_DAY),
-    (_DAY_QUESTION, _DAY),
-    (_AGE_QUESTION, _AGE),
-    (_PERSON_QUESTION, _PERSON_NAME),
-    (_HEAD_QUESTION, _HEAD),
-    (_CONTACT_QUESTION, _CONTACT),
-    (_MONEY_QUESTION, _MONEY),
-    *_PROCEDURES,
-    *_PARTICULARS,
-)
-_DEFINITION_QUESTION = re.compile(
-    r"c'?est quoi|qu'?est[- ]ce que|que veut dire|que signifie|signification|définition|definition|"
-    r"ça veut dire|ca veut dire|\bkoi\b",
-    re.IGNORECASE,
-)
-_MEANING_QUESTION = re.compile(r"veut dire|signifie|signification|\bsigle\b|acronyme", re.IGNORECASE)
-_DEFINES = re.compile(r"\b(est|sont|désigne|consiste|vise)\b")
-# Idioms whose words say nothing of the topic: "paracétamol et ibuprofène en même temps ?" is not
-# about the "temps libres" of the centres sociaux.
-_IDIOM = re.compile(
-    r"\b(?:en m[eê]me temps|de temps en temps|de temps [àa] autre|tout le temps|en ce moment|"
-    r"pour le moment|du coup|en fait|en tout cas|tout de suite|par contre|tout [àa] fait|"
-    r"en gros|peu importe|n'importe (?:quoi|o[uù]|quand|comment)|de toute fa[cç]on|en vrai)\b",
-    re.IGNORECASE,
-)
 COMMON_NAME_SHARE = 0.2  # a name held by more passages is the setting of the whole contract
 # A name held by at most this share of the passages (4 of the 89 shipped) tells what a question
 # asking a particular is about.  At 0.2, five answerable questions of the read gold sets naming
@@ -332,13 +45,6 @@ SUBJECT_NAME_SHARE = 0.05
 LIST_LEAD_SHARE = 0.5  # a lead-in with its list may lead a list question covered this well
 SUBJECT_SHARE = 0.5  # an earlier question's words this close to its rarest one are its subject
 RERANK_WEIGHT = 0.5  # chosen on the dev split: MRR 0.663 without, 0.717 with
-# "c'est bien le 29 septembre ?" asks to confirm a figure, which only a unit saying it can.
-_CONFIRMED = re.compile(r"\b(?:c'est|est-ce|c'était) bien\b([^?.!]*)", re.IGNORECASE)
-_STATED_FIGURE = re.compile(r"\b\d{2,}\b")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_YEAR_OR_DATE = re.compile(
-    rf"{_YEAR.pattern}|\b\d{{1,2}}(er)? [a-zéû]+ {_YEAR.pattern}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
-)
 
 
 @dataclass(frozen=True)
@@ -380,7 +86,7 @@ class ExtractiveAnswerer:
         idiom ("en même temps", "du coup") name no topic and make none."""
         concepts = []
         related = self.synonyms.related_in(question, self.lexical) if related else {}
-        tokens = list(dict.fromkeys(tokenize(_IDIOM.sub(" ", question.replace("’", "'")))))
+        tokens = list(dict.fromkeys(tokenize(kinds.IDIOM.sub(" ", question.replace("’", "'")))))
         short = self._short_forms(set(tokens))
         for token in tokens:
             matches = frozenset({token, *self.lexical.bridge(token)}) | related.get(token, frozenset())
@@ -434,12 +140,12 @@ class ExtractiveAnswerer:
 
     def _score_units(self, question: str, hits: tuple[Hit, ...]) -> tuple[Unit, ...]:
         concepts = self._concepts(question)
-        definition = bool(_DEFINITION_QUESTION.search(question))
+        definition = bool(kinds.DEFINITION_QUESTION.search(question))
         scored: list[Unit] = []
         for unit, tokens, context in in_context(hits):
             coverage = self._coverage(concepts, tokens, context)
             score = coverage + self.policy.rank_bonus / unit.hit.rank
-            if definition and coverage >= 0.5 and _DEFINES.search(unit.text[:120]):
+            if definition and coverage >= 0.5 and kinds.DEFINES.search(unit.text[:120]):
                 score += self.policy.definition_bonus
             if _answers_like(unit):
                 score += self.policy.anchor_bonus
@@ -488,17 +194,17 @@ class ExtractiveAnswerer:
         # the lead among the units covering the question enough, never whether to answer.
         # A follow-up that asks its own kind of answer ("Et combien de partenaires ?" after "Quand
         # a eu lieu le séminaire ?") asks that one, not the earlier question's date.
-        answering = self._answering(focus if _asks_a_kind(focus) else question, units)
+        answering = self._answering(focus if kinds.asks_a_kind(focus) else question, units)
         enough = [u for u in answering if u.coverage >= self.policy.min_coverage]
         if focus and leans_on_earlier(focus):
             enough = self._of_earlier_subject(question, focus, enough)
-        elif not focus and _asks_a_kind(question):
+        elif not focus and kinds.asks_a_kind(question):
             enough = self._of_named_subject(question, enough)
         if not enough:
             return refusal(question, hits)
         ranked = self._focused(focus, enough)
         lead = ranked[0]
-        wants_list = bool(_LIST_QUESTION.search(question))
+        wants_list = bool(kinds.LIST_QUESTION.search(question))
         if wants_list and is_heading(lead) and not self._list_items(lead, units):
             lead = self._bringing_a_list(ranked, units) or lead
         chosen = [lead]
@@ -556,7 +262,7 @@ class ExtractiveAnswerer:
         Places are checked, for figures and dates, by ``_naming``; a name many passages hold
         ("l'État", "Flers Agglo") is a party to the whole contract and is not checked, nor is one
         the documents never use (``assistant.scope`` weighs those)."""
-        places = set(_places(question))
+        places = set(kinds.places(question))
         subject = [
             self._forms(word)
             for word in names_in(question.replace("’", "'"))
@@ -571,7 +277,7 @@ class ExtractiveAnswerer:
         led = with_lead_ins(units)
         return [
             u for u in units
-            if all(forms & _named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
+            if all(forms & kinds.named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
         ]
 
     def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
@@ -593,42 +299,42 @@ class ExtractiveAnswerer:
         "combien ont moins de 25 ans" needs "25"; a date to come is not in a sentence telling only
         of years before its document's."""
         question = question.replace("’", "'")
-        for asked, said in _ASKED_AND_SAID:
+        for asked, said in kinds.ASKED_AND_SAID:
             if asked.search(question):
                 units = [u for u in units if said.search(fold(u.text))]
-        for moment in _opening_moments(question):
+        for moment in kinds.opening_moments(question):
             units = [
                 u for u in units
-                if _OPENING.search(u.text)
-                and (moment.search(u.text) or _TIME_OF_DAY.search(u.text))
+                if kinds.OPENING.search(u.text)
+                and (moment.search(u.text) or kinds.TIME_OF_DAY.search(u.text))
             ]
-        if _PLACE_QUESTION.search(question):
+        if kinds.PLACE_QUESTION.search(question):
             units = [u for u in units if self._place_tokens(u.text)]
-        for thing in _THING_QUESTION.findall(question):
+        for thing in kinds.THING_QUESTION.findall(question):
             units = self._naming_thing(thing, units)
-        if _MEANING_QUESTION.search(question):
+        if kinds.MEANING_QUESTION.search(question):
             units = self._spelling_out(question, units)
-        for confirmed in _confirmed(question):
+        for confirmed in kinds.confirmed(question):
             units = [u for u in units if confirmed <= set(tokenize(u.text))]
-        asks_date, asks_figure = _asks_date(question), _asks_figure(question)
+        asks_date, asks_figure = kinds.asks_date(question), kinds.asks_figure(question)
         if asks_date or asks_figure:
             units = self._naming(question, units)
         if asks_date:
-            units = [u for u in units if _YEAR_OR_DATE.search(u.text)]
-            if _DATE_TO_COME_QUESTION.search(question):
-                units = [u for u in units if not _dated_before_its_document(u)]
+            units = [u for u in units if kinds.YEAR_OR_DATE.search(u.text)]
+            if kinds.DATE_TO_COME_QUESTION.search(question):
+                units = [u for u in units if not kinds.dated_before_its_document(u)]
         elif asks_figure:
-            measured = _measured_words(question)
+            measured = kinds.measured_words(question)
             counted = self._counted(question)
-            priced = [self._forms(w) for w in _PRICED.findall(question)]
-            stated = _stated_numbers(question)
+            priced = [self._forms(w) for w in kinds.PRICED.findall(question)]
+            stated = kinds.stated_numbers(question)
             units = [
                 u for u in units
-                if _NUMBER.search(u.text)
-                and stated <= set(_DIGITS.findall(u.text))
-                and all(_measures(word, u) for word in measured)
+                if kinds.NUMBER.search(u.text)
+                and stated <= set(kinds.DIGITS.findall(u.text))
+                and all(kinds.measures(word, u) for word in measured)
                 and all(count.found_in(u.text) for count in counted)
-                and all(forms & _named_in(u) for forms in priced)
+                and all(forms & kinds.named_in(u) for forms in priced)
             ]
         return list(units)
 
@@ -655,10 +361,10 @@ class ExtractiveAnswerer:
         structures :"): "Quelles écoles participent aux Cordées de la réussite ?" is not answered by
         a sentence naming the Cordées and no school.  One thing asked ("quel bailleur ... ?"), or
         bodies that have names ("quelles associations ... ?"), must be named, by a capitalised
-        word or a quotation soon after the word (``_names_a``: "l'école primaire Les Vallées", not
-        "une convention Parquet-bailleurs-Etat"), or, not using the word themselves, follow a
-        unit of their block that does (the items under "Des écoles :");
-        "quelles structures ... ?" may be answered by kinds ("plateformes mobilité, auto-écoles
+        word or a quotation soon after the word (``kinds.names_a``: "l'école primaire Les
+        Vallées", not "une convention Parquet-bailleurs-Etat"), or, not using the word themselves,
+        follow a unit of their block that does (the items under "Des écoles :"); "quelles
+        structures ... ?" may be answered by kinds ("plateformes mobilité, auto-écoles
         sociales")."""
         # A word the synonym table relates that many passages hold ("social", for "bailleur
         # social") does not name the thing.
@@ -669,15 +375,17 @@ class ExtractiveAnswerer:
         }
         led = with_lead_ins(units)
         named = [u for u in units if forms & set(tokenize(led[u.hit.passage.id, u.start]))]
-        by_name = thing[-1:] not in "sx" or fold(thing).lower() in _NAMED_BODIES
+        by_name = thing[-1:] not in "sx" or fold(thing).lower() in kinds.NAMED_BODIES
         if not by_name:
             return named
-        return [u for u in named if _names_a(forms, u.text) or not forms & set(tokenize(u.text))]
+        return [
+            u for u in named if kinds.names_a(forms, u.text) or not forms & set(tokenize(u.text))
+        ]
 
     def _place_tokens(self, text: str) -> set[str]:
         """The index tokens of the places ``text`` names, those that many passages hold aside."""
         return {
-            token for name in _places(text) for token in tokenize(name)
+            token for name in kinds.places(text) for token in tokenize(name)
             if self.lexical.is_rare(token, COMMON_NAME_SHARE)
         }
 
@@ -696,7 +404,7 @@ class ExtractiveAnswerer:
         tokens = set(tokenize(text))
         return tokens | {r for t in tokens for r in self.synonyms.related(t)}
 
-    def _counted(self, question: str) -> list[_Count]:
+    def _counted(self, question: str) -> list[kinds.Count]:
         """What each "combien de ..." of ``question`` counts: its noun in its own forms and the
         words the synonym table relates it to ("résidents": "habitants"), for an acronym the head
         of its expansion ("QPV": "quartiers"), for a word that does not say who ("combien de
@@ -704,18 +412,19 @@ class ExtractiveAnswerer:
         personnes ont rempli le questionnaire ?": "23 questionnaires"); or the words qualifying it
         ("de rénovation urbaine")."""
         counts = []
-        for noun, complement in _COUNTED.findall(question):
+        for noun, complement in kinds.COUNTED.findall(question):
             tokens = set(tokenize(noun))
             forms = self._forms(noun)
             entry = self.glossary.lookup(noun)
             if entry is not None and entry.is_acronym:
                 forms |= set(tokenize(entry.expansion)[:1])
-            if tokens <= _HEADCOUNT:  # ...or of what they did: "23 questionnaires" were filled in
-                forms |= _PEOPLE | self._things_named(question)
+            # ...or of what they did: "23 questionnaires" were filled in
+            if tokens <= kinds.HEADCOUNT:
+                forms |= kinds.PEOPLE | self._things_named(question)
             qualifying = frozenset(tokenize(complement))
-            if qualifying & _PLACE_NOUNS:  # "combien d'enfants des quartiers prioritaires ?"
+            if qualifying & kinds.PLACE_NOUNS:  # "combien d'enfants des quartiers prioritaires ?"
                 qualifying = frozenset()
-            counts.append(_Count(frozenset(forms), qualifying))
+            counts.append(kinds.Count(frozenset(forms), qualifying))
         return counts
 
     @staticmethod
@@ -723,7 +432,7 @@ class ExtractiveAnswerer:
         """The index tokens of ``question`` that may name a thing: not a number, a month, a name
         or a place ("23 questionnaires" answers, "17 ... à St Michel" and "deux QPV" do not)."""
         names = {token for name in names_in(question) for token in tokenize(name)}
-        left_out = _MONTHS | _PLACE_NOUNS | _TIME_NOUNS | names
+        left_out = kinds.MONTH_TOKENS | kinds.PLACE_NOUNS | kinds.TIME_NOUNS | names
         return {t for t in tokenize(question) if t.isalpha() and t not in left_out}
 
     def _list_items(self, lead: Unit, units: Sequence[Unit]) -> list[Unit]:
@@ -779,216 +488,6 @@ def _span(citation: Citation, unit: Unit) -> str:
 def _as_sentence(text: str) -> str:
     """A unit shown as a sentence: whitespace joined, trailing list punctuation dropped."""
     return " ".join(text.split()).rstrip(" ;,")
-
-
-_GENERIC_FIGURE_WORDS = frozenset({"combien", "nombre", "part", "chiffre"})
-# "combien de <noun> [de <complement>]": "combien de projets de rénovation urbaine ?", "le
-# nombre d'allocataires du RSA ?"; an adjective before the noun is not what is counted ("combien
-# de gros défis ?").
-_COUNTED = re.compile(
-    r"\b(?:combien|nombre)\s+(?:de|d['’])\s*"
-    r"(?:(?:gros|grosses?|grands?|grandes?|petite?s?|principa(?:ux|les?)|vrai(?:e|s|es)?|"
-    r"nouve(?:aux|lles?)|autres|diff[ée]rent(?:e|s|es)?)\s+)?"
-    r"(\w+)(?:\s+(?:de|du|des|d['’])\s*(\w+(?:\s+\w+)?))?",
-    re.IGNORECASE,
-)
-# Nouns that ask how many people or bodies without saying who ("combien de monde ?"), and the
-# nouns that count people or bodies: "50 partenaires" answers "combien d'organismes ?".
-_HEADCOUNT = frozenset(tokenize("monde gens personnes participants organismes inscrits présents"))
-_PEOPLE = frozenset(
-    tokenize(
-        "personnes habitants résidents partenaires participants acteurs structures associations "
-        "organismes institutions jeunes familles enfants élèves adultes bénévoles professionnels"
-    )
-)
-_MONTHS = frozenset(tokenize(" ".join(MONTHS)))  # "le 12 septembre" counts nothing
-# ...nor does a span of time: "l'an dernier" says when, and "6 ans" is an age.
-_TIME_NOUNS = frozenset(tokenize("an ans année années mois semaine semaines jour jours heure heures"))
-# Where people live counts nobody: "les deux QPV de Flers" does not answer "le QPV de Saint-Sauveur,
-# ça fait combien de monde ?".
-_PLACE_NOUNS = frozenset(
-    tokenize("quartiers qpv zones villes communes territoires secteurs périmètres")
-)
-# What "c'est combien le bitcoin ?" or "combien coûte l'inscription ?" prices: a figure of
-# something else ("1 400 habitants") does not answer it.
-_PRICED = re.compile(
-    r"\bcombien\s+(?:(?:co[uû]te(?:nt)?|vaut|valent|rapporte|gagne)\s+)?"
-    r"(?:(?:le|la|les|un|une|mon|ma|mes)\s+|l['’]\s*)(\w+)",
-    re.IGNORECASE,
-)
-
-
-# A run of capitalised words (acronyms aside) and the article before it, if any.
-_CAPITALISED = r"[A-ZÀ-Þ](?![A-ZÀ-Þ\d]*\b)[\w-]*"
-# ... joined by "de", as in "Contrat Local de Santé", "Conseil Départemental de l'Orne".
-_NAME_RUN = re.compile(
-    rf"(?:\b((?i:l'|le |la |les |du |des |au |aux )))?"
-    rf"({_CAPITALISED}(?:(?: | de | des | du | de la | de l'| d'){_CAPITALISED})*)"
-)
-
-
-# Common nouns that head the name of a body or a programme: "délibération en Conseil
-# Communautaire", "le diagnostic du Contrat Local de Santé".
-_BODY_HEADS = frozenset(
-    "agence analyse assemblee association atelier caisse centre cite comite commission communaute "
-    "conseil contrat direction dispositif federation fondation maison ministere mission office plan "
-    "point politique prefecture programme projet reseau service".split()
-)
-
-
-NAME_REACH = 4  # how many words after a thing ("l'école") its name may begin
-# Things of ``_THING_QUESTION`` asked in the plural that are answered by their names, not kinds.
-_NAMED_BODIES = frozenset(
-    "associations ecoles clubs bailleurs entreprises colleges lycees".split()
-)
-
-
-def _names_a(forms: set[str], text: str) -> bool:
-    """Whether ``text`` names one of the things whose index tokens are ``forms``: a capitalised
-    word or a quotation within ``NAME_REACH`` words after one of them ("logements sociaux des QPV"
-    names no landlord: an acronym is not a name)."""
-    words = text.split()
-    for i, word in enumerate(words):
-        if forms & set(tokenize(word)):
-            after = words[i + 1 : i + 1 + NAME_REACH]
-            if any(w[:1] in "«\"" or (w[:1].isupper() and not w.isupper()) for w in after):
-                return True
-    return False
-
-
-def _places(question: str) -> list[str]:
-    """The names of ``question`` (``assistant.lexical.names_in``) that name a place: not after
-    an article, nor headed by a common noun, which name a body ("l'État", "la Région",
-    "l'Atelier Santé Ville", "en Conseil Communautaire")."""
-    names = set(names_in(question))
-    runs = [
-        re.split(r"[ ']", match.group(2))
-        for match in _NAME_RUN.finditer(question.replace("’", "'"))
-        if not match.group(1)
-    ]
-    return [
-        word for run in runs if fold(run[0]).lower() not in _BODY_HEADS for word in run if word in names
-    ]
-
-
-def _asks_a_kind(question: str) -> bool:
-    """Whether ``question`` asks for a kind of answer that ``ExtractiveAnswerer._answering``
-    looks for: a time of day, a day, an age, a person, a contact, a sum, a procedure, a particular
-    (a deadline, a date to come), an opening, a place, a kind of thing, a meaning, a figure to
-    confirm, a date or a figure."""
-    question = question.replace("’", "'")
-    kinds = (
-        *(asked for asked, _ in _ASKED_AND_SAID), _PLACE_QUESTION, _THING_QUESTION, _MEANING_QUESTION
-    )
-    return (
-        _asks_date(question)
-        or _asks_figure(question)
-        or bool(_confirmed(question))
-        or bool(_opening_moments(question))
-        or any(kind.search(question) for kind in kinds)
-    )
-
-
-def _asks_figure(question: str) -> bool:
-    """Whether the question asks for a figure: "combien", "quel est le taux de chômage ?"."""
-    return bool(_FIGURE_QUESTION.search(question) and _ASKS_QUANTITY.search(question))
-
-
-def _confirmed(question: str) -> list[set[str]]:
-    """The index tokens of each figure a question asks to confirm, with the words around it: "le
-    département 61" in "l'Orne, c'est bien le département 61 ?" (not "GDD 61")."""
-    clauses = _CONFIRMED.findall(question)
-    return [set(tokenize(clause)) for clause in clauses if _STATED_FIGURE.search(clause)]
-
-
-def _dated_before_its_document(unit: Unit) -> bool:
-    """Whether every year ``unit`` names is before its document's: it tells of the past, and
-    cannot give a date to come ("la convention signée le 9 juillet 2020" in a 2024 contract)."""
-    years = [int(year) for year in _YEAR.findall(unit.text)]
-    written = _YEAR.search(unit.hit.passage.date)
-    return bool(years and written and max(years) < int(written.group()))
-
-
-_DIGITS = re.compile(r"\b\d+\b")
-
-
-def _stated_numbers(question: str) -> set[str]:
-    """The numbers a figure question states as a condition of what it counts, years aside: "25" in
-    "combien d'habitants ont moins de 25 ans ?", which the count of all the inhabitants does not
-    answer."""
-    return {number for number in _DIGITS.findall(question) if not _YEAR.fullmatch(number)}
-
-
-def _asks_date(question: str) -> bool:
-    """Whether the question asks for a date (its "quand" not merely a clause of time)."""
-    question = _WHEN_CLAUSE.sub("", question)
-    if _OTHER_QUESTION_WORD.match(question):
-        question = _WHEN.sub("", question)
-    return bool(_DATE_QUESTION.search(question))
-
-
-def _opening_moments(question: str) -> list[re.Pattern[str]]:
-    """For a question on when something opens or closes ("ouvert le lundi ?", "ça ferme tard le
-    soir ?"), the moments it names, each as the forms a unit may say it in."""
-    question = _WORKING_HOURS.sub("", _WEEKDAY_DATE.sub("", question))  # not a day of opening
-    if not _OPENING.search(question):
-        return []
-    return [said for asked, said in _MOMENTS if asked.search(question)]
-
-
-_PERCENT_WORDS = frozenset({"pourcentage", "proportion", "taux", "part"})
-_PERCENT = re.compile(r"\d\s*%|\bpour ?cent\b")
-
-
-def _measured_words(question: str) -> list[str]:
-    """What a figure question measures: "budget", "taux" (the noun after "combien de" is
-    checked by ``_counts``)."""
-    return [w for w in _FIGURE_QUESTION.findall(question) if w.lower() not in _GENERIC_FIGURE_WORDS]
-
-
-def _named_in(unit: Unit, text: str = "") -> set[str]:
-    """The index tokens of ``unit``'s passage's section path and of ``text``, by default the
-    unit's own."""
-    return set(tokenize((text or unit.text) + " " + " ".join(unit.hit.passage.section)))
-
-
-def _measures(word: str, unit: Unit) -> bool:
-    """Whether ``unit`` (with its section path) names what ``word`` measures, in those words
-    ("budget", "taux"); a percentage is named by a "%" too."""
-    if word.lower() in _PERCENT_WORDS and _PERCENT.search(unit.text):
-        return True
-    return set(tokenize(word)) <= _named_in(unit)
-
-
-# A number in digits ("1 400", "20,5") or in words ("trois programmes", "une dizaine", "un double
-# enjeu"); "un" and "une" are left out: they are articles far more often than numbers.
-_NUMBER = re.compile(
-    r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
-    r"onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|"
-    r"dizaines?|douzaines?|vingtaines?|centaines?|milliers?|doubles?|triples?)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class _Count:
-    """What a "combien de ..." counts (see ``ExtractiveAnswerer._counted``)."""
-
-    forms: frozenset[str]  # index tokens of the noun counted
-    complement: frozenset[str]  # ...and of the words qualifying it ("rénovation urbaine")
-
-    def found_in(self, text: str) -> bool:
-        """Whether a number in ``text`` counts it: "50 partenaires", not "3 jours" nor "le 17
-        juin, des personnes"."""
-        for number in _NUMBER.finditer(text):
-            words = text[number.end():].split()
-            if set(tokenize(" ".join(words[:1]))) & _MONTHS:
-                continue  # a date
-            if self.forms & set(tokenize(" ".join(words[:3]))):
-                return True
-            if self.complement and self.complement <= set(tokenize(" ".join(words[:4]))):
-                return True
-        return False
 
 
 @dataclass(frozen=True)
