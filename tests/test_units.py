@@ -18,7 +18,8 @@ TEXT = (
 
 def hit(text: str = TEXT, section: tuple[str, ...] = ("Les défis", "La santé")) -> Hit:
     passage = Passage(
-        "p", "contrat.txt", "Contrat", "contrat de ville", "local", "2024", section, None, 0, len(text), text
+        "p", "contrat.txt", "Contrat", "contrat de ville", "local", "2024", section, None, 0,
+        len(text), text,
     )
     return Hit(1, passage, 1.0)
 
