@@ -21,7 +21,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ0-9])")
 
 @dataclass(frozen=True)
 class Unit:
-    """A sentence or list item of a passage, located exactly in its text."""
+    """A sentence or list item of a passage, located exactly in its text; ``coverage`` and
+    ``score`` are set when the answerer weighs it against a question (``assistant.answer``)."""
 
     hit: Hit
     start: int
@@ -92,4 +93,5 @@ def is_heading(unit: Unit) -> bool:
 
 
 def overlaps(unit: Unit, chosen: list[Unit]) -> bool:
+    """Whether ``unit`` shares a stretch of its passage's text with one of ``chosen``."""
     return any(u.hit is unit.hit and u.start < unit.end and unit.start < u.end for u in chosen)
