@@ -201,7 +201,7 @@ class ExtractiveAnswerer:
         elif not focus and kinds.asks_a_kind(question):
             enough = self._of_named_subject(question, enough)
         if not enough:
-            return refusal(question, hits)
+            return refusal(question, self._naming_first(question, hits))
         ranked = self._focused(focus, enough)
         lead = ranked[0]
         wants_list = bool(kinds.LIST_QUESTION.search(question))
@@ -258,12 +258,23 @@ class ExtractiveAnswerer:
         """For a question asking a particular of something it calls by a name few passages hold
         ("Quelles écoles participent aux Cordées de la réussite ?", "Quel bailleur gère le
         secteur des Joyaux ?"), the ``units`` naming it too, in their words, their lead-in or their
-        passage's section path: a school named in a sentence on something else does not answer.
-        Places are checked, for figures and dates, by ``_naming``; a name many passages hold
-        ("l'État", "Flers Agglo") is a party to the whole contract and is not checked, nor is one
-        the documents never use (``assistant.scope`` weighs those)."""
+        passage's section path: a school named in a sentence on something else does not answer."""
+        subject = self._named_subject(question)
+        if not subject:
+            return units
+        led = with_lead_ins(units)
+        return [
+            u for u in units
+            if all(forms & kinds.named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
+        ]
+
+    def _named_subject(self, question: str) -> list[set[str]]:
+        """The forms of each name of ``question`` that few passages hold (``SUBJECT_NAME_SHARE``):
+        what it is about ("Cordées").  Places are checked, for figures and dates, by ``_naming``;
+        a name many passages hold ("l'État", "Flers Agglo") is a party to the whole contract, and
+        one the documents never use is weighed by ``assistant.scope``."""
         places = set(kinds.places(question))
-        subject = [
+        return [
             self._forms(word)
             for word in names_in(question.replace("’", "'"))
             if word not in places
@@ -272,13 +283,12 @@ class ExtractiveAnswerer:
                 for token in tokenize(word)
             )
         ]
-        if not subject:
-            return units
-        led = with_lead_ins(units)
-        return [
-            u for u in units
-            if all(forms & kinds.named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
-        ]
+
+    def _naming_first(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` with those naming what ``question`` is about (``_named_subject``) first, each
+        group in its order: a refusal offers to read where the documents speak of it."""
+        subject = self._named_subject(question)
+        return sorted(hits, key=lambda hit: not _names_all(hit, subject))  # a stable sort
 
     def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
         """``units`` holding a word of ``focus``, or one the synonym table relates to it, first;
@@ -508,6 +518,13 @@ class _Concept:
 def _spells_out(long_form: frozenset[str], tokens: set[str]) -> bool:
     """Whether ``tokens`` hold most (two thirds) of an acronym's expansion."""
     return len(long_form & tokens) * 3 >= 2 * len(long_form)
+
+
+def _names_all(hit: Hit, subject: list[set[str]]) -> bool:
+    """Whether the hit's passage, in its text or its section path, holds one of the forms of each
+    name of ``subject`` (true of an empty one)."""
+    tokens = set(tokenize(hit.passage.text + " " + " ".join(hit.passage.section)))
+    return all(forms & tokens for forms in subject)
 
 
 def _answers_like(unit: Unit) -> bool:

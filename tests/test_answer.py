@@ -755,6 +755,11 @@ def test_a_particular_of_a_rarely_named_thing_is_answered_only_of_that_thing():
     answerer = ExtractiveAnswerer(lexical, Glossary.load(), AnswerPolicy(min_coverage=0.1))
     question = "Quelles écoles participent aux Cordées de la réussite ?"
     assert answerer.answer(question, [Hit(1, other, 1.0)]).refused
+    # ...and the refusal offers first to read where the documents speak of the Cordées.
+    cordees = passage("cordees", "Déployer les Cordées de la réussite.")
+    refused = answerer.answer(question, [Hit(1, other, 1.0), Hit(2, cordees, 0.5)])
+    assert refused.refused
+    assert [h.passage.id for h in refused.further_reading] == ["cordees", "other"]
     answer = answerer.answer(question, [Hit(1, other, 1.0), Hit(2, led, 0.5)])
     assert_grounded(answer)
     assert answer.citations[0].passage.id == "led"
