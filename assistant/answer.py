@@ -196,12 +196,13 @@ class ExtractiveAnswerer:
         # a eu lieu le séminaire ?") asks that one, not the earlier question's date.
         answering = self._answering(focus if kinds.asks_a_kind(focus) else question, units)
         enough = [u for u in answering if u.coverage >= self.policy.min_coverage]
+        subject = self._named_subject(question)
         if focus and leans_on_earlier(focus):
             enough = self._of_earlier_subject(question, focus, enough)
         elif not focus and kinds.asks_a_kind(question):
-            enough = self._of_named_subject(question, enough)
+            enough = self._of_named_subject(subject, enough)
         if not enough:
-            return refusal(question, self._naming_first(question, hits))
+            return refusal(question, _naming_first(subject, hits))
         ranked = self._focused(focus, enough)
         lead = ranked[0]
         wants_list = bool(kinds.LIST_QUESTION.search(question))
@@ -254,18 +255,18 @@ class ExtractiveAnswerer:
                 near.append(unit)
         return naming + near
 
-    def _of_named_subject(self, question: str, units: list[Unit]) -> list[Unit]:
+    @staticmethod
+    def _of_named_subject(subject: list[set[str]], units: list[Unit]) -> list[Unit]:
         """For a question asking a particular of something it calls by a name few passages hold
-        ("Quelles écoles participent aux Cordées de la réussite ?", "Quel bailleur gère le
-        secteur des Joyaux ?"), the ``units`` naming it too, in their words, their lead-in or their
-        passage's section path: a school named in a sentence on something else does not answer."""
-        subject = self._named_subject(question)
+        (``subject``: "Quelles écoles participent aux Cordées de la réussite ?", "Quel bailleur
+        gère le secteur des Joyaux ?"), the ``units`` naming it too, in their words, their lead-in
+        or their passage's section path: a school named in a sentence on something else does not
+        answer."""
         if not subject:
             return units
         led = with_lead_ins(units)
         return [
-            u for u in units
-            if all(forms & kinds.named_in(u, led[u.hit.passage.id, u.start]) for forms in subject)
+            u for u in units if _holds_each(subject, kinds.named_in(u, led[u.hit.passage.id, u.start]))
         ]
 
     def _named_subject(self, question: str) -> list[set[str]]:
@@ -279,16 +280,11 @@ class ExtractiveAnswerer:
             for word in names_in(question.replace("’", "'"))
             if word not in places
             and all(
-                0 < self.lexical.document_frequency(token) <= SUBJECT_NAME_SHARE * len(self.lexical)
+                self.lexical.document_frequency(token)
+                and self.lexical.is_rare(token, SUBJECT_NAME_SHARE)
                 for token in tokenize(word)
             )
         ]
-
-    def _naming_first(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
-        """``hits`` with those naming what ``question`` is about (``_named_subject``) first, each
-        group in its order: a refusal offers to read where the documents speak of it."""
-        subject = self._named_subject(question)
-        return sorted(hits, key=lambda hit: not _names_all(hit, subject))  # a stable sort
 
     def _focused(self, focus: str, units: list[Unit]) -> list[Unit]:
         """``units`` holding a word of ``focus``, or one the synonym table relates to it, first;
@@ -520,10 +516,19 @@ def _spells_out(long_form: frozenset[str], tokens: set[str]) -> bool:
     return len(long_form & tokens) * 3 >= 2 * len(long_form)
 
 
-def _names_all(hit: Hit, subject: list[set[str]]) -> bool:
-    """Whether the hit's passage, in its text or its section path, holds one of the forms of each
-    name of ``subject`` (true of an empty one)."""
-    tokens = set(tokenize(hit.passage.text + " " + " ".join(hit.passage.section)))
+def _naming_first(subject: list[set[str]], hits: Sequence[Hit]) -> list[Hit]:
+    """``hits`` with those whose passage names what the question is about (``subject``, see
+    ``ExtractiveAnswerer._named_subject``) in its text or its section path first, each group in
+    its order: a refusal offers to read where the documents speak of it."""
+    def names_it(hit: Hit) -> bool:
+        section = " ".join(hit.passage.section)
+        return _holds_each(subject, set(tokenize(f"{hit.passage.text} {section}")))
+
+    return sorted(hits, key=lambda hit: not names_it(hit))  # a stable sort
+
+
+def _holds_each(subject: list[set[str]], tokens: set[str]) -> bool:
+    """Whether ``tokens`` hold one of the forms of each name of ``subject`` (true of none)."""
     return all(forms & tokens for forms in subject)
 
 
